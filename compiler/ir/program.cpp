@@ -1,0 +1,32 @@
+// Look-ups on the program containers: a model's role, a train setting, models and datasets by name.
+#include "compiler/ir/program.h"
+
+namespace genc::ir {
+namespace {
+
+template <typename T, typename Key>
+const T* find_by(const std::vector<T>& items, const std::string& wanted, Key key) {
+  for (const T& item : items)
+    if (key(item) == wanted) return &item;
+  return nullptr;
+}
+
+}  // namespace
+
+const Function* Model::role(const std::string& role_kind) const {
+  return find_by(roles, role_kind, [](const Function& f) -> const std::string& { return f.role; });
+}
+
+const Setting* Train::setting(const std::string& keyword) const {
+  return find_by(settings, keyword, [](const Setting& s) -> const std::string& { return s.name; });
+}
+
+const Model* Program::model(const std::string& name) const {
+  return find_by(models, name, [](const Model& m) -> const std::string& { return m.name; });
+}
+
+const Dataset* Program::dataset(const std::string& name) const {
+  return find_by(datasets, name, [](const Dataset& d) -> const std::string& { return d.name; });
+}
+
+}  // namespace genc::ir

@@ -1,0 +1,137 @@
+// Shape functions of the training-objective ops that compiler/lower adds to step, eval and
+// sample graphs: random draws, gradient control, batch repetition and the per-example
+// losses (each reduces an example to f32[]).
+#include <fmt/format.h>
+
+#include "compiler/ir/shape_fns_impl.h"
+
+namespace genc::ir::shapes {
+namespace {
+
+/// The error unless every operand is an f32 tensor of operand 0's shape.
+std::optional<ShapeResult> require_same_f32(const ShapeCall& call) {
+  for (int i = 0; i < static_cast<int>(call.inputs.size()); ++i) {
+    if (auto err = require_f32(call, i)) return err;
+    if (call.in(i).dims != call.in(0).dims) {
+      return ShapeResult::failure(DiagKind::ShapeMismatch,
+                                  {call.spelling(), shape_str(call.in(0).dims), shape_str(call.in(i).dims)},
+                                  i);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// randn / rand: `shape` per example.
+ShapeResult shape_random(const ShapeCall& call) {
+  AttrReader attrs(call);
+  std::vector<int64_t> shape = attrs.integers("shape");
+  if (attrs.failed()) return attrs.failure();
+  for (int64_t d : shape) attrs.check(d > 0, shape_str(shape), "shape", "positive dimensions");
+  if (attrs.failed()) return attrs.failure();
+  return ShapeResult::success({f32(std::move(shape))});
+}
+
+// rand_label: one label of `classes` per example.
+ShapeResult shape_rand_label(const ShapeCall& call) {
+  AttrReader attrs(call);
+  int64_t classes = attrs.positive("classes");
+  if (attrs.failed()) return attrs.failure();
+  ValueType t = ValueType::tensor({}, DType::I64);
+  t.classes = classes;
+  return ShapeResult::success({t});
+}
+
+// detach, grad_input, repeat_batch: the operand's type (repeat_batch needs `times`).
+ShapeResult shape_passthrough(const ShapeCall& call) {
+  if (call.op == Op::RepeatBatch) {
+    AttrReader attrs(call);
+    attrs.positive("times");
+    if (attrs.failed()) return attrs.failure();
+  }
+  return ShapeResult::success({call.in(0)});
+}
+
+// reduce_samples: f32 rows in groups of `times` -> one row per group, same type.
+ShapeResult shape_reduce_samples(const ShapeCall& call) {
+  AttrReader attrs(call);
+  attrs.positive("times");
+  std::string how = attrs.string("how");
+  attrs.check(attrs.failed() || how == "mean" || how == "logmeanexp", attr_str(how), "how",
+              "\"mean\" or \"logmeanexp\"");
+  if (attrs.failed()) return attrs.failure();
+  if (auto err = require_f32(call, 0)) return *err;
+  return ShapeResult::success({call.in(0)});
+}
+
+// reparam(mean, logvar, eps): equal f32 shapes -> that shape.
+ShapeResult shape_reparam(const ShapeCall& call) {
+  if (auto err = require_same_f32(call)) return *err;
+  return ShapeResult::success({call.in(0)});
+}
+
+// kl_std_normal, normal_logpdf, bernoulli_nll, gaussian_nll: equal f32 shapes -> f32[].
+ShapeResult shape_gaussian_loss(const ShapeCall& call) {
+  if (auto err = require_same_f32(call)) return *err;
+  return ShapeResult::success({f32({})});
+}
+
+// std_normal_logpdf: any f32 tensor -> f32[].
+ShapeResult shape_event_sum(const ShapeCall& call) {
+  if (auto err = require_f32(call, 0)) return *err;
+  return ShapeResult::success({f32({})});
+}
+
+// gan_loss: a score -> f32[], for a known loss and target.
+ShapeResult shape_gan_loss(const ShapeCall& call) {
+  AttrReader attrs(call);
+  std::string loss = attrs.string("loss");
+  attrs.check(attrs.failed() || loss == "nonsaturating" || loss == "hinge" || loss == "wgan-gp" ||
+                  loss == "lsgan",
+              attr_str(loss), "loss", "\"nonsaturating\", \"hinge\", \"wgan-gp\" or \"lsgan\"");
+  std::string target = attrs.string("target");
+  attrs.check(attrs.failed() || target == "real" || target == "fake" || target == "gen", attr_str(target),
+              "target", "\"real\", \"fake\" or \"gen\"");
+  if (attrs.failed()) return attrs.failure();
+  return shape_event_sum(call);
+}
+
+// categorical_nll, correct: logits f32[...,K] and a target of shape [...]: i64 classes
+// (of K when the count is known) or f32 values in [0,1] (quantised) -> f32[].
+ShapeResult shape_categorical_loss(const ShapeCall& call) {
+  if (auto err = require_f32(call, 0)) return *err;
+  const ValueType& logits = call.in(0);
+  const ValueType& target = call.in(1);
+  if (logits.dims.empty()) return form_error(call, 0, "logits [...,classes]");
+  std::vector<int64_t> event(logits.dims.begin(), logits.dims.end() - 1);
+  if (target.dims != event)
+    return ShapeResult::failure(DiagKind::ShapeMismatch,
+                                {call.spelling(), shape_str(logits.dims), shape_str(target.dims)}, 1);
+  int64_t k = logits.dims.back();
+  if (target.dtype == DType::I64 && target.classes != 0 && target.classes != k) {
+    return shape_error(fmt::format("'{}' has {} classes of logits but a target of {} classes",
+                                   call.spelling(), k, target.classes),
+                       1);
+  }
+  if (call.op == Op::Correct && target.dtype != DType::I64)
+    return ShapeResult::failure(DiagKind::DTypeMismatch, {call.spelling(), "i64 labels", target.str()}, 1);
+  return ShapeResult::success({f32({})});
+}
+
+// categorical_mean: logits f32[...,K] -> f32[...].
+ShapeResult shape_categorical_mean(const ShapeCall& call) {
+  if (auto err = require_f32(call, 0)) return *err;
+  const std::vector<int64_t>& dims = call.in(0).dims;
+  if (dims.empty()) return form_error(call, 0, "logits [...,classes]");
+  return ShapeResult::success({f32(std::vector<int64_t>(dims.begin(), dims.end() - 1))});
+}
+
+// grad_penalty(score, at): f32 tensors -> f32[].
+ShapeResult shape_grad_penalty(const ShapeCall& call) {
+  if (auto err = require_f32(call, 0)) return *err;
+  if (auto err = require_f32(call, 1)) return *err;
+  return ShapeResult::success({f32({})});
+}
+
+}  // namespace genc::ir::shapes

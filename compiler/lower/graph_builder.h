@@ -1,0 +1,57 @@
+// Internal to genc_lower: builds one Routine graph — data inputs, objective ops with
+// inferred types, role graphs inlined with their parameter names kept, named outputs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/ir/program.h"
+#include "compiler/lower/training_program.h"
+
+namespace genc::lower {
+
+/// What a role returned, with distributions taken apart into their parameter tensors.
+struct RoleResult {
+  ir::ValueKind kind = ir::ValueKind::Tensor;
+  /// Tensor: {value}; Gaussian: {mean, logvar}; Bernoulli, Categorical: {logits}.
+  std::vector<ir::ValueRef> values;
+};
+
+class GraphBuilder {
+ public:
+  /// Nodes the builder creates carry `loc` (the objective's position).
+  explicit GraphBuilder(SourceRange loc) : loc_(loc) {}
+
+  /// A data input: "x" (index 0) or "y" (index 1).
+  ir::ValueRef data(const std::string& name, const ir::ValueType& type);
+  /// A node of `op` whose type is inferred; a failure is an internal error (lowering
+  /// only combines values whose types sema has already checked).
+  ir::ValueRef op(ir::Op op, std::vector<ir::ValueRef> inputs, ir::Attrs attrs = {});
+  /// A scalar constant f32[].
+  ir::ValueRef constant(double value);
+  /// Copies `role`'s graph with fresh ids, its i-th parameter bound to `args[i]`.
+  RoleResult inline_role(const ir::Function& role, const std::vector<ir::ValueRef>& args);
+  /// Adds the next output.
+  void output(const std::string& name, ir::ValueRef value);
+
+  const ir::ValueType& type(ir::ValueRef v) const { return graph_.type(v); }
+
+  /// The finished routine, without the nodes no output depends on.
+  Routine finish(std::string name);
+
+ private:
+  SourceRange loc_;
+  ir::Graph graph_;
+  std::vector<std::string> outputs_;
+};
+
+/// `a + b`, `a * b`, `c * a` for a scalar `c` (1 gives `a` itself).
+ir::ValueRef add(GraphBuilder& b, ir::ValueRef x, ir::ValueRef y);
+ir::ValueRef scale(GraphBuilder& b, double c, ir::ValueRef x);
+/// Sums a per-example tensor (a discriminator's [1] score) to f32[].
+ir::ValueRef sum_all(GraphBuilder& b, ir::ValueRef x);
+
+/// The names of the parameter nodes of `roles` of `model`, sorted and unique.
+std::vector<std::string> param_names(const ir::Model& model, const std::vector<std::string>& roles);
+
+}  // namespace genc::lower

@@ -1,0 +1,159 @@
+// Flows: builtin couplings and user `invertible` blocks.
+//
+// A coupling `affine_coupling(x, mask: m, net: mlp([128, 128]))` becomes
+//   1. c = mask_select(x){mask: m, part: "cond"}      the conditioning half
+//   2. h = mlp(c, [128, 128])                          the net, its input filled in
+//   3. h = flatten(h) when the net's result is not a vector
+//   4. o = linear(h){out: n, zero_init: true}          n = 2x (affine) or 1x (additive)
+//                                                      the transformed half's elements
+//   5. (y, logdet) = affine_coupling(x, o){mask: m}
+// The net and the extra layer are not part of the flow's chain, so they may use any op.
+//
+// A user invertible step inside a flow expands its `forward` body inline; the step's
+// logdet is the body's `logdet` binding. Every node of the step gets attributes
+// inv_block = "<name>" and inv_step = <k> (k counts the graph's user steps), the node
+// producing the step's output gets inv_output = <port> and the one producing its logdet
+// inv_logdet = <port>: what a later pass needs to sum log-determinants and to locate the
+// step when it derives the flow's inverse from the block's `inverse` body.
+#include <fmt/format.h>
+
+#include "compiler/ir/shape_fns.h"
+#include "compiler/sema/evaluator.h"
+
+namespace genc::sema {
+namespace {
+
+SourceRange callee_range(const ast::Expr& e) { return e.op_range.valid() ? e.op_range : e.range; }
+
+}  // namespace
+
+Value Evaluator::call_coupling(ir::Op op, Bound& args, const CallSite& site, Scope& scope) {
+  const Value& x = args.values[0];
+  const std::string& mask = args.values[1].s;
+  const ast::Expr* net = args.exprs[2];
+  std::string name(ir::op_name(op));
+  GENC_ASSERT(net != nullptr, "coupling without a bound net");
+
+  const bool chain = builder_.flow_chain();
+  builder_.namer().enter(name);
+  builder_.set_flow_chain(false);
+  auto finish = [&](Value v) {
+    builder_.set_flow_chain(chain);
+    builder_.namer().leave();
+    return v;
+  };
+
+  std::optional<ir::NodeId> cond = builder_.emit(
+      ir::Op::MaskSelect, {x}, {{"mask", mask}, {"part", std::string("cond")}}, site.callee);
+  if (!cond) return finish(Value::error());
+  ir::ShapeResult rest = ir::infer_shape(ir::Op::MaskSelect, {x.type},
+                                         {{"mask", mask}, {"part", std::string("rest")}});
+  GENC_ASSERT(rest.ok && rest.outputs.size() == 1,
+              "mask_select rest half failed after the cond half succeeded");
+
+  // The net: a block call (or a bare block name) with its input left out.
+  Value out;
+  if (net->kind == ast::ExprKind::Call || net->kind == ast::ExprKind::Name) {
+    SourceRange at = net->kind == ast::ExprKind::Call ? callee_range(*net) : net->range;
+    std::optional<std::string> target = resolve_callee(net->text, at, scope);
+    if (!target) return finish(Value::error());
+    CallSite net_site{net->text, at, net->range,
+                      net->kind == ast::ExprKind::Call ? &net->args : nullptr};
+    out = call(*target, net_site, scope, {builder_.result(*cond)});
+  } else {
+    diags_.report(DiagKind::ArgumentType, net->range,
+                  {"net", name, "a block call such as mlp([128, 128])", "an expression"});
+    return finish(Value::error());
+  }
+  if (out.is_error()) return finish(out);
+  if (!out.is_tensor() || out.type.kind != ir::ValueKind::Tensor) {
+    diags_.report(DiagKind::ArgumentType, net->range,
+                  {"net", name, "a block call that returns a tensor", kind_text(out)});
+    return finish(Value::error());
+  }
+  if (out.type.rank() != 1) {
+    std::optional<ir::NodeId> flat = builder_.emit(ir::Op::Flatten, {out}, {}, net->range);
+    if (!flat) return finish(Value::error());
+    out = builder_.result(*flat);
+  }
+  int64_t size = (op == ir::Op::AffineCoupling ? 2 : 1) * rest.outputs[0].numel();
+  std::optional<ir::NodeId> layer = builder_.emit(
+      ir::Op::Linear, {out}, {{"out", size}, {"bias", true}, {"zero_init", true}}, net->range);
+  if (!layer) return finish(Value::error());
+  builder_.set_flow_chain(chain);
+  std::optional<ir::NodeId> step =
+      builder_.emit(op, {x, builder_.result(*layer)}, {{"mask", mask}}, site.callee);
+  return finish(step ? builder_.result(*step, 0) : Value::error());
+}
+
+Value Evaluator::expand_invertible(const ast::InvertibleDecl& decl, const CallSite& site,
+                                   Scope& scope, std::vector<Value> leading) {
+  if (!builder_.flow_chain()) {
+    diags_.report(DiagKind::InvertibleOutsideFlow, site.callee, {decl.name});
+    return Value::error();
+  }
+  Scope inner(&globals_.root);
+  if (!bind_params(decl.name, site, scope, std::move(leading), inner)) return Value::error();
+  if (auto it = globals_.module_of.find(&decl); it != globals_.module_of.end())
+    globals_.used_modules.insert(it->second);
+
+  const int64_t step = inv_steps_++;
+  const size_t first = builder_.emitted().size();
+  builder_.namer().enter(decl.name);
+  builder_.push_call(decl.name, site.callee);
+  builder_.set_flow_chain(false);
+  ++depth_;
+  Value ret = Value::error();
+  Exit x = exec(decl.forward, inner, ret);
+  --depth_;
+  builder_.set_flow_chain(true);
+  builder_.pop_call();
+  builder_.namer().leave();
+  if (x == Exit::Normal && globals_.reported.insert(&decl).second)
+    diags_.report(DiagKind::MissingReturn, decl.range, {decl.name});
+  if (x != Exit::Returned || ret.is_error()) return Value::error();
+  if (!ret.is_tensor() || ret.type.kind != ir::ValueKind::Tensor)
+    return type_error(decl.range,
+                      fmt::format("the forward of invertible '{}' must return a tensor, got {}",
+                                  decl.name, kind_text(ret)));
+
+  const Binding* bound = inner.local("logdet");
+  if (!bound)
+    return type_error(decl.range,
+                      fmt::format("the forward of invertible '{}' must bind 'logdet'", decl.name));
+  if (bound->stmt) globals_.read.insert(bound->stmt);
+  Value logdet = bound->value;
+  if (logdet.is_error()) return logdet;
+  if (logdet.is_number()) {
+    builder_.set_flow_chain(false);
+    logdet = builder_.constant(logdet.as_double(), bound->def);
+    builder_.set_flow_chain(true);
+    if (logdet.is_error()) return logdet;
+  }
+  if (!logdet.is_tensor() || logdet.type != ir::ValueType::tensor({})) {
+    diags_.report(
+        DiagKind::ShapeError, bound->def,
+        {fmt::format("the logdet of invertible '{}' must be one number per example ([]), got {}",
+                     decl.name, logdet.is_tensor() ? type_text(logdet.type) : kind_text(logdet))});
+    return Value::error();
+  }
+
+  ir::Graph& g = builder_.graph();
+  std::vector<ir::NodeId> nodes(builder_.emitted().begin() + static_cast<std::ptrdiff_t>(first),
+                                builder_.emitted().end());
+  for (ir::NodeId id : nodes) {
+    g.node(id).attrs["inv_block"] = decl.name;
+    g.node(id).attrs["inv_step"] = step;
+  }
+  auto mark = [&](const Value& v, const char* key) {
+    for (ir::NodeId id : nodes)
+      if (id == v.ref.node) g.node(id).attrs[key] = static_cast<int64_t>(v.ref.port);
+  };
+  mark(ret, "inv_output");
+  mark(logdet, "inv_logdet");
+  ret.origin.clear();
+  ret.origin_range = SourceRange{};
+  return ret;
+}
+
+}  // namespace genc::sema

@@ -1,0 +1,79 @@
+// CSV parsing: one row per line, fields split on ',', each parsed with strtod.
+#include "runtime/data/csv.h"
+
+#include <ATen/ops/empty.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string_view>
+#include <vector>
+
+#include "runtime/data/read_file.h"
+#include "runtime/errors.h"
+
+namespace genc::runtime {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const char* ws = " \t\r";
+  size_t b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+// Parses one whole field; false if it is not a number.
+bool parse_number(std::string_view field, float& out) {
+  std::string text(trim(field));
+  if (text.empty()) return false;
+  char* end = nullptr;
+  out = std::strtof(text.c_str(), &end);
+  return end == text.c_str() + text.size();
+}
+
+}  // namespace
+
+at::Tensor read_csv(const std::string& path) {
+  const std::string text = read_data_file(path);
+  std::vector<float> values;
+  int64_t columns = 0, rows = 0;
+  size_t line_no = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
+    std::string_view line = trim(std::string_view(text).substr(pos, eol - pos));
+    pos = eol + 1;
+    ++line_no;
+    if (line.empty()) continue;
+
+    std::vector<float> row;
+    bool numeric = true;
+    for (size_t b = 0;;) {
+      size_t comma = line.find(',', b);
+      float v = 0;
+      numeric = parse_number(line.substr(b, comma == std::string_view::npos ? std::string_view::npos : comma - b), v) && numeric;
+      row.push_back(v);
+      if (comma == std::string_view::npos) break;
+      b = comma + 1;
+    }
+    if (!numeric) {
+      if (rows == 0 && columns == 0) {  // the header row
+        columns = static_cast<int64_t>(row.size());
+        continue;
+      }
+      throw file_error(path, fmt::format("line {}: a field is not a number", line_no));
+    }
+    if (columns == 0) columns = static_cast<int64_t>(row.size());
+    if (static_cast<int64_t>(row.size()) != columns)
+      throw file_error(path, fmt::format("line {} has {} columns, expected {}", line_no, row.size(), columns));
+    values.insert(values.end(), row.begin(), row.end());
+    ++rows;
+  }
+  if (rows == 0) throw file_error(path, "no data rows");
+
+  at::Tensor x = at::empty({rows, columns}, at::kFloat);
+  std::copy(values.begin(), values.end(), x.data_ptr<float>());
+  return x;
+}
+
+}  // namespace genc::runtime

@@ -1,0 +1,50 @@
+// A dataset in memory, and loading one from its compiled `data` declaration.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace genc::ir {
+struct Dataset;
+}
+
+namespace genc::runtime {
+
+/// A dataset, or one batch of it: x is float32 [N, ...] (int64 after `tokens`),
+/// y, when the source has labels, int64 [N] class ids.
+struct Data {
+  at::Tensor x;
+  std::optional<at::Tensor> y;
+
+  int64_t size() const { return x.size(0); }
+};
+
+struct LoadOptions {
+  /// Relative file paths in a source resolve against this directory ("" = the working directory).
+  std::string base_dir;
+  /// Seed of the generated toy sets.
+  uint64_t seed = 0;
+  /// Where fashion_mnist reads {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz.
+  std::string fashion_mnist_dir = "/usr/share/datasets/fashion-mnist";
+};
+
+/// Loads `ds.source`, applies `ds.transforms` in order and checks the result against the
+/// declared example types: x must have per-example shape ds.x.dims and dtype ds.x.dtype;
+/// y is kept exactly when ds.y is declared, and its ids must lie in 0..classes-1.
+/// Throws RuntimeUserError naming the file and the problem.
+///
+/// Source arguments, by name (sema names positional arguments in this order):
+///   fashion_mnist(split: "train"|"test")           x f32 [1,28,28] in [0,1], y label of 10
+///   idx(images: "path", labels: "path")           labels optional; images [N,H,W] -> [N,1,H,W]
+///   npy(path: "file.npy")                          x f32 [N,...]; u1 data is scaled to [0,1]
+///   csv(path: "file.csv")                          x f32 [N,columns]; every column is a feature
+///   image_folder(dir: "dir", size: 32)             x f32 [3,size,size] in [0,1]; class sub-folders give y
+///   moons(n, noise: 0) circles(n, noise: 0) eight_gaussians(n) checkerboard(n) swiss_roll(n, noise: 0)
+///                                                  x f32 [2]
+/// Transforms: binarize, scale(lo, hi), flatten, tokens(levels).
+Data load_dataset(const ir::Dataset& ds, const LoadOptions& options = {});
+
+}  // namespace genc::runtime

@@ -1,0 +1,114 @@
+// The plan executor: runs a lowered TrainingProgram on LibTorch — its training steps
+// with one optimizer per group (a VAE's single loss, a GAN's alternating D and G steps),
+// its eval graph and its sample graph — and saves/restores all of its state.
+#pragma once
+
+#include <torch/serialize/archive.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/program.h"
+#include "compiler/lower/training_program.h"
+#include "runtime/compiled_graph.h"
+#include "runtime/data/data.h"
+#include "runtime/ema.h"
+#include "runtime/optimizer.h"
+#include "runtime/param_store.h"
+#include "runtime/train_config.h"
+
+namespace genc::runtime {
+
+/// The batch means of one step's outputs in its last run of an iteration.
+struct StepMetrics {
+  std::string step;                  ///< the step's name ("elbo", "D", "G", ...)
+  std::vector<std::string> names;    ///< output names; names[0] is "loss"
+  std::vector<double> values;
+};
+
+/// Runs a TrainingProgram. Everything per step is resolved when it is built: each graph
+/// is a CompiledGraph (a flat kernel vector over fixed slots), each optimizer group owns
+/// its parameter list. Random draws come from the executor's generators, seeded from the
+/// configuration's seed only (training, evaluation and sampling have separate streams,
+/// so evaluating or sampling never changes the training run).
+class Executor {
+ public:
+  /// Creates the parameters (initialised from config.seed), compiles every graph and
+  /// builds the optimizers and the EMA. Throws RuntimeUserError for ops the runtime
+  /// cannot execute.
+  Executor(const lower::TrainingProgram& program, const ir::Model& model, const TrainConfig& config,
+           torch::Device device);
+
+  /// The seed of the training random stream (a generator on the executor's device):
+  /// parameters are initialised from init_seed(seed), training draws from train_seed(seed).
+  static uint64_t init_seed(uint64_t seed);
+  static uint64_t train_seed(uint64_t seed);
+
+  /// Gives the next training batch (any device; it is moved to the executor's).
+  using NextBatch = std::function<Data()>;
+
+  /// One training iteration: every step in program order, each `repeat` times. A step
+  /// that reads x takes a fresh batch per run; one that does not reuses the last batch's
+  /// size and labels. Each run: forward in training mode, gradient of the batch-mean
+  /// loss with respect to the step's optimizer group only, schedule, clipping, update.
+  /// Then the EMA (if any) is updated. Returns one StepMetrics per step.
+  std::vector<StepMetrics> train_iteration(const NextBatch& next_batch);
+
+  /// Total iterations of the run, for schedules that need it (cosine).
+  void set_total_iterations(int64_t total) { total_iterations_ = total; }
+  /// Completed training iterations.
+  int64_t iteration() const { return iteration_; }
+
+  bool has_eval() const { return eval_ != nullptr; }
+  /// The eval graph's output names (eval_sums' order).
+  const std::vector<std::string>& eval_outputs() const;
+  /// Restarts the evaluation random stream, so every evaluation pass draws the same noise.
+  void reset_eval_rng();
+  /// Runs the eval graph in eval mode on one batch (EMA weights when configured);
+  /// returns each output summed over the batch.
+  std::vector<double> eval_sums(const Data& batch);
+
+  bool can_sample() const { return sample_ != nullptr; }
+  /// `n` samples in eval mode (EMA weights when configured), drawn from a stream seeded
+  /// by `seed` alone: x [n, ...] on the CPU, and y when the sampler draws labels.
+  Data sample(int64_t n, uint64_t seed);
+
+  ParamStore& params() { return *params_; }
+  torch::Device device() const { return device_; }
+
+  /// Writes parameters, buffers, optimizer states, EMA, iteration count and the
+  /// training random stream into `archive`.
+  void save(torch::serialize::OutputArchive& archive);
+  /// Restores what save() wrote. Throws RuntimeUserError when the archive does not fit
+  /// this program (another model or configuration).
+  void load(torch::serialize::InputArchive& archive);
+
+ private:
+  struct StepRun {
+    std::unique_ptr<CompiledGraph> graph;
+    GroupOptimizer* optimizer;
+    int repeat;
+  };
+
+  /// Runs `fn` with the EMA weights swapped in (when configured).
+  void with_eval_weights(const std::function<void()>& fn);
+
+  torch::Device device_;
+  TrainConfig config_;
+  std::unique_ptr<ParamStore> params_;
+  std::vector<std::unique_ptr<GroupOptimizer>> optimizers_;
+  std::vector<StepRun> steps_;
+  std::unique_ptr<CompiledGraph> eval_;
+  std::unique_ptr<CompiledGraph> sample_;
+  std::unique_ptr<Ema> ema_;
+  at::Generator train_rng_;
+  at::Generator eval_rng_;
+  std::optional<Data> last_batch_;
+  int64_t iteration_ = 0;
+  int64_t total_iterations_ = 0;
+};
+
+}  // namespace genc::runtime

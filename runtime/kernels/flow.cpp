@@ -1,0 +1,228 @@
+// Forward kernels of the flow ops: coupling masks, affine/additive couplings, actnorm (with
+// Glow's data-dependent initialisation), invertible 1x1 convolutions, permutations,
+// squeeze, logit and dequantize. Each invertible step returns (y, logdet [B]).
+#include <cmath>
+
+#include "runtime/data/rng.h"
+#include "runtime/kernels/kernels_impl.h"
+
+namespace genc::runtime::kernels {
+namespace {
+
+using ir::Op;
+
+/// The flat (row-major, per example) indices of a coupling mask's halves; see
+/// shape_fns_flow.cpp for the masks.
+struct MaskIndices {
+  at::Tensor cond, rest;
+};
+
+MaskIndices mask_indices(const std::string& mask, const std::vector<int64_t>& dims, at::Device device) {
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  std::vector<int64_t> cond, rest;
+  for (int64_t i = 0; i < n; ++i) {
+    bool in_cond;
+    if (mask == "even" || mask == "odd") {
+      in_cond = (i % 2 == 0) == (mask == "even");
+    } else {
+      int64_t plane = dims[1] * dims[2], c = i / plane, h = (i % plane) / dims[2], w = i % dims[2];
+      in_cond = mask == "checker" ? (h + w) % 2 == 0 : c < dims[0] - dims[0] / 2;
+    }
+    (in_cond ? cond : rest).push_back(i);
+  }
+  auto to = [&](const std::vector<int64_t>& v) { return at::tensor(v, at::kLong).to(device); };
+  return {to(cond), to(rest)};
+}
+
+at::Tensor flat(const at::Tensor& x) { return x.reshape({x.size(0), -1}); }
+
+/// Operand shapes [C] / [C,L] / [C,H,W]: a per-channel vector [C] viewed to broadcast.
+at::Tensor per_channel(const at::Tensor& v, int rank) {
+  std::vector<int64_t> shape{1, v.size(0)};
+  for (int i = 1; i < rank; ++i) shape.push_back(1);
+  return v.view(shape);
+}
+
+int64_t spatial_size(const std::vector<int64_t>& dims) {
+  int64_t s = 1;
+  for (size_t i = 1; i < dims.size(); ++i) s *= dims[i];
+  return s;
+}
+
+class MaskSelectKernel : public Kernel {
+ public:
+  explicit MaskSelectKernel(const KernelSpec& s) : in_(s.in[0]), out_(s.out[0]) {
+    MaskIndices m = mask_indices(ir::attr_string(s.node.attrs, "mask"), s.input_types[0].dims, s.device);
+    index_ = ir::attr_string(s.node.attrs, "part") == "cond" ? m.cond : m.rest;
+  }
+  void run(Frame& f) override { f.slots[out_] = flat(f.slots[in_]).index_select(1, index_); }
+
+ private:
+  int in_, out_;
+  at::Tensor index_;
+};
+
+/// y_rest = x_rest * exp(s) + t (affine; o = [s, t]) or x_rest + t (additive; o = t);
+/// the conditioning half passes unchanged. logdet = sum(s).
+class CouplingKernel : public Kernel {
+ public:
+  explicit CouplingKernel(const KernelSpec& s)
+      : x_(s.in[0]), net_(s.in[1]), y_(s.out[0]), logdet_(s.out[1]), affine_(s.node.op == Op::AffineCoupling) {
+    rest_ = mask_indices(ir::attr_string(s.node.attrs, "mask"), s.input_types[0].dims, s.device).rest;
+  }
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[x_];
+    at::Tensor xf = flat(x), o = flat(f.slots[net_]);
+    at::Tensor rest = xf.index_select(1, rest_);
+    int64_t r = rest.size(1);
+    at::Tensor y_rest;
+    if (affine_) {
+      at::Tensor log_scale = o.narrow(1, 0, r), shift = o.narrow(1, r, r);
+      y_rest = rest * log_scale.exp() + shift;
+      f.slots[logdet_] = log_scale.sum(1);
+    } else {
+      y_rest = rest + o;
+      f.slots[logdet_] = at::zeros({x.size(0)}, x.options());
+    }
+    f.slots[y_] = xf.index_copy(1, rest_, y_rest).view(x.sizes());
+  }
+
+ private:
+  int x_, net_, y_, logdet_;
+  bool affine_;
+  at::Tensor rest_;
+};
+
+/// y = (x + loc) * exp(logscale) per channel; the first training batch sets loc and
+/// logscale so that y has zero mean and unit variance per channel (Glow).
+class ActNormKernel : public Kernel {
+ public:
+  explicit ActNormKernel(const KernelSpec& s)
+      : x_(s.in[0]),
+        y_(s.out[0]),
+        logdet_(s.out[1]),
+        rank_(s.input_types[0].rank()),
+        spatial_(static_cast<double>(spatial_size(s.input_types[0].dims))),
+        loc_(s.params->get("loc")),
+        logscale_(s.params->get("logscale")),
+        initialized_(s.params->get("initialized")) {}
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[x_];
+    if (f.training && initialized_.item<double>() == 0.0) {
+      at::NoGradGuard no_grad;
+      at::Tensor per = x.transpose(0, 1).reshape({x.size(1), -1});
+      at::Tensor mean = per.mean(1);
+      at::Tensor std = (per - mean.unsqueeze(1)).pow(2).mean(1).sqrt();  // biased, as Glow
+      loc_.copy_(-mean);
+      logscale_.copy_(-(std + 1e-6).log());
+      initialized_.fill_(1.0);
+    }
+    f.slots[y_] = (x + per_channel(loc_, rank_)) * per_channel(logscale_.exp(), rank_);
+    f.slots[logdet_] = (logscale_.sum() * spatial_).expand({x.size(0)});
+  }
+
+ private:
+  int x_, y_, logdet_, rank_;
+  double spatial_;
+  at::Tensor loc_, logscale_, initialized_;
+};
+
+/// y = W x over the channel dimension; logdet = log|det W| * spatial size.
+class InvConvKernel : public Kernel {
+ public:
+  explicit InvConvKernel(const KernelSpec& s)
+      : x_(s.in[0]),
+        y_(s.out[0]),
+        logdet_(s.out[1]),
+        rank_(s.input_types[0].rank()),
+        spatial_(static_cast<double>(spatial_size(s.input_types[0].dims))),
+        weight_(s.params->get("weight")) {}
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[x_];
+    if (rank_ == 1) f.slots[y_] = at::matmul(x, weight_.t());
+    if (rank_ == 2) f.slots[y_] = at::conv1d(x, weight_.unsqueeze(-1));
+    if (rank_ == 3) f.slots[y_] = at::conv2d(x, weight_.unsqueeze(-1).unsqueeze(-1));
+    f.slots[logdet_] = (std::get<1>(at::slogdet(weight_)) * spatial_).expand({x.size(0)});
+  }
+
+ private:
+  int x_, y_, logdet_, rank_;
+  double spatial_;
+  at::Tensor weight_;
+};
+
+/// The parameter-free invertible steps.
+class FixedStepKernel : public Kernel {
+ public:
+  explicit FixedStepKernel(const KernelSpec& s)
+      : op_(s.node.op), x_(s.in[0]), y_(s.out[0]), logdet_(s.out[1]), numel_(s.input_types[0].numel()) {
+    const ir::Attrs& a = s.node.attrs;
+    if (op_ == Op::Permute) {
+      int64_t c = s.input_types[0].dims[0];
+      std::vector<int64_t> order(static_cast<size_t>(c));
+      for (int64_t i = 0; i < c; ++i) order[static_cast<size_t>(i)] = c - 1 - i;
+      if (ir::attr_string(a, "order") == "random") {
+        Rng rng(static_cast<uint64_t>(ir::attr_int_or(a, "seed", 0)));
+        for (int64_t i = c - 1; i > 0; --i) std::swap(order[i], order[rng.below(static_cast<uint64_t>(i + 1))]);
+      }
+      index_ = at::tensor(order, at::kLong).to(s.device);
+    }
+    alpha_ = ir::attr_float_or(a, "alpha", 0.05);
+    levels_ = static_cast<double>(ir::attr_int_or(a, "levels", 256));
+  }
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[x_];
+    at::Tensor zero = at::zeros({x.size(0)}, x.options());
+    switch (op_) {
+      case Op::Permute:
+        f.slots[y_] = x.index_select(1, index_);
+        f.slots[logdet_] = zero;
+        break;
+      case Op::Squeeze: {
+        int64_t b = x.size(0), c = x.size(1), h = x.size(2) / 2, w = x.size(3) / 2;
+        f.slots[y_] = x.view({b, c, h, 2, w, 2}).permute({0, 1, 3, 5, 2, 4}).reshape({b, 4 * c, h, w});
+        f.slots[logdet_] = zero;
+        break;
+      }
+      case Op::Logit: {
+        at::Tensor p = alpha_ + (1 - 2 * alpha_) * x;
+        f.slots[y_] = p.log() - (1 - p).log();
+        f.slots[logdet_] = sum_per_example(std::log(1 - 2 * alpha_) - p.log() - (1 - p).log());
+        break;
+      }
+      default: {  // dequantize: y = (x (levels-1) + u) / levels, u ~ U(0,1)
+        at::Tensor u = at::rand(x.sizes(), *f.generator, x.options());
+        f.slots[y_] = (x * (levels_ - 1) + u) / levels_;
+        f.slots[logdet_] = zero - static_cast<double>(numel_) * std::log(levels_);
+        break;
+      }
+    }
+  }
+
+ private:
+  Op op_;
+  int x_, y_, logdet_;
+  int64_t numel_;
+  at::Tensor index_;
+  double alpha_ = 0.05, levels_ = 256;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> make_flow(const KernelSpec& spec) {
+  switch (spec.node.op) {
+    case Op::MaskSelect: return std::make_unique<MaskSelectKernel>(spec);
+    case Op::AffineCoupling:
+    case Op::AdditiveCoupling: return std::make_unique<CouplingKernel>(spec);
+    case Op::ActNorm: return std::make_unique<ActNormKernel>(spec);
+    case Op::InvConv1x1: return std::make_unique<InvConvKernel>(spec);
+    case Op::Permute:
+    case Op::Squeeze:
+    case Op::Logit:
+    case Op::Dequantize: return std::make_unique<FixedStepKernel>(spec);
+    default: return nullptr;
+  }
+}
+
+}  // namespace genc::runtime::kernels

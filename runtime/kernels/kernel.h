@@ -1,0 +1,49 @@
+// The kernel interface of the plan executor: one Kernel object per graph node, built once
+// with its operand slots, parameters and attributes resolved; run() only calls ATen.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <vector>
+
+#include "compiler/ir/graph.h"
+#include "runtime/param_store.h"
+
+namespace genc::runtime {
+
+/// Per-run state shared by the kernels of one graph.
+struct Frame {
+  std::vector<at::Tensor> slots;  ///< one per node result; row 0 of every tensor is the batch
+  int64_t batch = 0;              ///< rows of the data batch (or the requested sample count)
+  bool training = true;           ///< batchnorm statistics, dropout, spectral-norm iteration
+  at::Generator* generator = nullptr;
+};
+
+/// What a kernel factory is given about its node.
+struct KernelSpec {
+  const ir::Node& node;
+  std::vector<ir::ValueType> input_types;
+  std::vector<int> in;          ///< slot of each operand
+  std::vector<int> out;         ///< slot of each result
+  ParamModule* params = nullptr;  ///< the node's parameters (kParams ops)
+  at::Device device = at::kCPU;   ///< where the graph runs (constants are made there)
+  /// Random ops without operands draw batch * batch_num / batch_den rows (repeat_batch
+  /// and reduce_samples change the rows between the data and the draw's users).
+  int64_t batch_num = 1;
+  int64_t batch_den = 1;
+};
+
+/// Runs one node. Tensors keep a leading batch dimension (size B, or 1 for values that
+/// do not depend on the batch: constants and learned tables), so per-example shapes
+/// map to ATen shapes by prepending it.
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+  virtual void run(Frame& frame) = 0;
+};
+
+/// The kernel of `spec.node`, or null when the runtime has none for its op.
+std::unique_ptr<Kernel> make_kernel(const KernelSpec& spec);
+
+}  // namespace genc::runtime

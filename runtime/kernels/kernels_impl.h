@@ -1,0 +1,52 @@
+// Internal to the kernels: the factory of each kernel family (one file each) and the
+// helpers they share (fused activations, per-example reductions, rank alignment).
+#pragma once
+
+#include <memory>
+
+#include "compiler/support/diagnostics.h"
+#include "runtime/kernels/kernel.h"
+
+namespace genc::runtime::kernels {
+
+// layers.cpp: linear, conv, upconv, batchnorm, layernorm, groupnorm, embed, position, attention
+std::unique_ptr<Kernel> make_layer(const KernelSpec& spec);
+// elementwise.cpp: const, activations, exp/log/..., dropout, add/sub/mul/div, matmul
+std::unique_ptr<Kernel> make_elementwise(const KernelSpec& spec);
+// shape.cpp: flatten, reshape, concat, split, sum, mean, upsample, avgpool, sinusoidal
+std::unique_ptr<Kernel> make_shape(const KernelSpec& spec);
+// objective.cpp: the training-objective ops (random draws, losses, gradient control)
+std::unique_ptr<Kernel> make_objective(const KernelSpec& spec);
+// flow.cpp: mask_select and the invertible steps, forward direction
+std::unique_ptr<Kernel> make_flow(const KernelSpec& spec);
+
+/// An activation a layer may absorb (attr `act`, `slope` for leaky_relu).
+class Activation {
+ public:
+  /// From a node's `act`/`slope` attributes (none when absent).
+  static Activation from_attrs(const ir::Attrs& attrs);
+  /// The activation op `op` itself (relu, leaky_relu with attr `slope`, ...).
+  static Activation from_op(ir::Op op, const ir::Attrs& attrs);
+
+  bool none() const { return op_ == Kind::None; }
+  /// Applies it to a fresh result of the layer, in place where autograd allows
+  /// (relu, leaky_relu, tanh, sigmoid save their result, not their input).
+  at::Tensor apply_to_fresh(at::Tensor t) const;
+  /// Applies it without touching `t`.
+  at::Tensor apply(const at::Tensor& t) const;
+
+ private:
+  enum class Kind { None, Relu, LeakyRelu, Gelu, Silu, Tanh, Sigmoid, Softplus };
+  Kind op_ = Kind::None;
+  double slope_ = 0.2;
+};
+
+/// Sums every per-example dimension: [B, ...] -> [B].
+at::Tensor sum_per_example(const at::Tensor& t);
+/// Means over every per-example dimension: [B, ...] -> [B].
+at::Tensor mean_per_example(const at::Tensor& t);
+/// Inserts `n` size-1 dimensions after the batch dimension (a per-example rank r
+/// operand broadcast against rank r + n, PyTorch-style at the trailing dimensions).
+at::Tensor lift_rank(const at::Tensor& t, int n);
+
+}  // namespace genc::runtime::kernels

@@ -1,0 +1,254 @@
+// Kernels of the layers that own parameters: linear (addmm + in-place activation), conv
+// and upconv (1-d and 2-d, fused activation, optional spectral norm), the
+// normalisations, embed, position and multi-head attention.
+#include <cmath>
+
+#include "runtime/compat.h"
+#include "runtime/kernels/kernels_impl.h"
+
+namespace genc::runtime::kernels {
+namespace {
+
+using ir::Op;
+
+at::Tensor optional_param(const ParamModule& m, const char* name) {
+  const at::Tensor* p = m.named_parameters(/*recurse=*/false).find(name);
+  return p ? *p : at::Tensor();
+}
+
+/// t / max(|t|, 1e-12), as F.normalize.
+at::Tensor normalize(const at::Tensor& t) { return t / t.norm().clamp_min(1e-12); }
+
+/// W / sigma(W), sigma from one power iteration per training forward (PyTorch's
+/// spectral_norm): u, v are buffers updated without gradient; sigma = u^T W v.
+class SpectralNorm {
+ public:
+  SpectralNorm() = default;
+  SpectralNorm(const ParamModule& m, bool transposed)
+      : weight_(m.get("weight")), u_(m.get("weight_u")), v_(m.get("weight_v")), transposed_(transposed) {}
+
+  bool enabled() const { return weight_.defined(); }
+
+  at::Tensor weight(bool training) {
+    at::Tensor w = transposed_ ? weight_.transpose(0, 1) : weight_;
+    at::Tensor mat = w.reshape({w.size(0), -1});
+    if (training) {
+      at::NoGradGuard no_grad;
+      v_.copy_(normalize(at::mv(mat.t(), u_)));
+      u_.copy_(normalize(at::mv(mat, v_)));
+    }
+    at::Tensor sigma = at::dot(u_.clone(), at::mv(mat, v_.clone()));
+    return weight_ / sigma;
+  }
+
+ private:
+  at::Tensor weight_, u_, v_;
+  bool transposed_ = false;
+};
+
+class LinearKernel : public Kernel {
+ public:
+  explicit LinearKernel(const KernelSpec& s)
+      : in_(s.in[0]),
+        out_(s.out[0]),
+        weight_(s.params->get("weight")),
+        bias_(optional_param(*s.params, "bias")),
+        act_(Activation::from_attrs(s.node.attrs)) {
+    if (ir::attr_bool_or(s.node.attrs, "spectral_norm", false)) sn_ = SpectralNorm(*s.params, false);
+    out_shape_ = {0};
+    for (int64_t d : s.node.outputs[0].dims) out_shape_.push_back(d);
+  }
+
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[in_];
+    at::Tensor w = sn_.enabled() ? sn_.weight(f.training) : weight_;
+    at::Tensor x2 = x.dim() == 2 ? x : x.reshape({-1, x.size(-1)});
+    at::Tensor y = bias_.defined() ? at::addmm(bias_, x2, w.t()) : at::mm(x2, w.t());
+    y = act_.apply_to_fresh(y);
+    if (x.dim() != 2) {
+      out_shape_[0] = x.size(0);
+      y = y.view(out_shape_);
+    }
+    f.slots[out_] = y;
+  }
+
+ private:
+  int in_, out_;
+  at::Tensor weight_, bias_;
+  Activation act_;
+  SpectralNorm sn_;
+  std::vector<int64_t> out_shape_;
+};
+
+class ConvKernel : public Kernel {
+ public:
+  explicit ConvKernel(const KernelSpec& s)
+      : in_(s.in[0]),
+        out_(s.out[0]),
+        transposed_(s.node.op == Op::UpConv),
+        two_d_(s.input_types[0].rank() == 3),
+        stride_(ir::attr_int_or(s.node.attrs, "s", 1)),
+        padding_(ir::attr_int_or(s.node.attrs, "p", 0)),
+        weight_(s.params->get("weight")),
+        bias_(optional_param(*s.params, "bias")),
+        act_(Activation::from_attrs(s.node.attrs)) {
+    if (ir::attr_bool_or(s.node.attrs, "spectral_norm", false)) sn_ = SpectralNorm(*s.params, transposed_);
+  }
+
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[in_];
+    at::Tensor w = sn_.enabled() ? sn_.weight(f.training) : weight_;
+    at::Tensor y;
+    if (two_d_) {
+      y = transposed_ ? at::conv_transpose2d(x, w, bias_, {stride_, stride_}, {padding_, padding_})
+                      : at::conv2d(x, w, bias_, {stride_, stride_}, {padding_, padding_});
+    } else {
+      y = transposed_ ? at::conv_transpose1d(x, w, bias_, {stride_}, {padding_})
+                      : at::conv1d(x, w, bias_, {stride_}, {padding_});
+    }
+    f.slots[out_] = act_.apply_to_fresh(y);
+  }
+
+ private:
+  int in_, out_;
+  bool transposed_, two_d_;
+  int64_t stride_, padding_;
+  at::Tensor weight_, bias_;
+  Activation act_;
+  SpectralNorm sn_;
+};
+
+class NormKernel : public Kernel {
+ public:
+  explicit NormKernel(const KernelSpec& s)
+      : op_(s.node.op),
+        in_(s.in[0]),
+        out_(s.out[0]),
+        weight_(s.params->get("weight")),
+        bias_(s.params->get("bias")),
+        groups_(ir::attr_int_or(s.node.attrs, "groups", 1)),
+        last_dim_(s.input_types[0].dims.back()) {
+    if (op_ == Op::BatchNorm) {
+      running_mean_ = s.params->get("running_mean");
+      running_var_ = s.params->get("running_var");
+    }
+  }
+
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[in_];
+    bool cudnn = at::globalContext().userEnabledCuDNN();
+    switch (op_) {
+      case Op::BatchNorm:
+        f.slots[out_] = at::batch_norm(x, weight_, bias_, running_mean_, running_var_, f.training, 0.1, 1e-5, cudnn);
+        break;
+      case Op::LayerNorm:
+        f.slots[out_] = at::layer_norm(x, {last_dim_}, weight_, bias_, 1e-5, cudnn);
+        break;
+      default:
+        f.slots[out_] = at::group_norm(x, groups_, weight_, bias_, 1e-5, cudnn);
+        break;
+    }
+  }
+
+ private:
+  Op op_;
+  int in_, out_;
+  at::Tensor weight_, bias_, running_mean_, running_var_;
+  int64_t groups_, last_dim_;
+};
+
+class EmbedKernel : public Kernel {
+ public:
+  explicit EmbedKernel(const KernelSpec& s) : in_(s.in[0]), out_(s.out[0]), weight_(s.params->get("weight")) {}
+  void run(Frame& f) override { f.slots[out_] = at::embedding(weight_, f.slots[in_]); }
+
+ private:
+  int in_, out_;
+  at::Tensor weight_;
+};
+
+/// The learned table as one batch row [1, len, dim].
+class PositionKernel : public Kernel {
+ public:
+  explicit PositionKernel(const KernelSpec& s) : out_(s.out[0]), weight_(s.params->get("weight")) {}
+  void run(Frame& f) override { f.slots[out_] = weight_.unsqueeze(0); }
+
+ private:
+  int out_;
+  at::Tensor weight_;
+};
+
+/// nn.MultiheadAttention's computation on x [B,L,d] (and a context [B,Lc,dc]).
+class AttentionKernel : public Kernel {
+ public:
+  explicit AttentionKernel(const KernelSpec& s)
+      : x_(s.in[0]),
+        context_(s.in.size() > 1 ? s.in[1] : -1),
+        out_(s.out[0]),
+        heads_(ir::attr_int(s.node.attrs, "heads")),
+        causal_(ir::attr_bool_or(s.node.attrs, "causal", false)),
+        d_(s.input_types[0].dims[1]),
+        in_bias_(s.params->get("in_proj_bias")),
+        out_weight_(s.params->get("out_proj_weight")),
+        out_bias_(s.params->get("out_proj_bias")) {
+    if (const at::Tensor* w = s.params->named_parameters(false).find("in_proj_weight")) {
+      in_weight_ = *w;
+    } else {
+      q_weight_ = s.params->get("q_proj_weight");
+      k_weight_ = s.params->get("k_proj_weight");
+      v_weight_ = s.params->get("v_proj_weight");
+    }
+  }
+
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[x_];
+    at::Tensor q, k, v;
+    if (context_ < 0) {
+      std::vector<at::Tensor> qkv = at::linear(x, in_weight_, in_bias_).chunk(3, -1);
+      q = qkv[0], k = qkv[1], v = qkv[2];
+    } else {
+      const at::Tensor& c = f.slots[context_];
+      std::vector<at::Tensor> b = in_bias_.chunk(3);
+      if (in_weight_.defined()) {
+        std::vector<at::Tensor> w = in_weight_.chunk(3);
+        q = at::linear(x, w[0], b[0]), k = at::linear(c, w[1], b[1]), v = at::linear(c, w[2], b[2]);
+      } else {
+        q = at::linear(x, q_weight_, b[0]), k = at::linear(c, k_weight_, b[1]), v = at::linear(c, v_weight_, b[2]);
+      }
+    }
+    at::Tensor o = compat::scaled_dot_product_attention(split_heads(q), split_heads(k), split_heads(v), causal_);
+    o = o.transpose(1, 2).reshape({x.size(0), x.size(1), d_});
+    f.slots[out_] = at::linear(o, out_weight_, out_bias_);
+  }
+
+ private:
+  /// [B, L, d] -> [B, heads, L, d / heads]
+  at::Tensor split_heads(const at::Tensor& t) const {
+    return t.view({t.size(0), t.size(1), heads_, d_ / heads_}).transpose(1, 2);
+  }
+
+  int x_, context_, out_;
+  int64_t heads_;
+  bool causal_;
+  int64_t d_;
+  at::Tensor in_weight_, q_weight_, k_weight_, v_weight_, in_bias_, out_weight_, out_bias_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> make_layer(const KernelSpec& spec) {
+  switch (spec.node.op) {
+    case Op::Linear: return std::make_unique<LinearKernel>(spec);
+    case Op::Conv:
+    case Op::UpConv: return std::make_unique<ConvKernel>(spec);
+    case Op::BatchNorm:
+    case Op::LayerNorm:
+    case Op::GroupNorm: return std::make_unique<NormKernel>(spec);
+    case Op::Embed: return std::make_unique<EmbedKernel>(spec);
+    case Op::Position: return std::make_unique<PositionKernel>(spec);
+    case Op::Attention: return std::make_unique<AttentionKernel>(spec);
+    default: return nullptr;
+  }
+}
+
+}  // namespace genc::runtime::kernels

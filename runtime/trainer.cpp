@@ -1,0 +1,250 @@
+// Trainer: the epoch/step loop of `genc run` around the Executor — data and batches,
+// schedules for logging, evaluation, sample grids and checkpoints, exact resumption, and
+// the non-finite-loss stop.
+#include "runtime/trainer.h"
+
+#include <torch/cuda.h>
+
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "compiler/support/diagnostics.h"
+#include "runtime/data/rng.h"
+#include "runtime/errors.h"
+#include "runtime/io/png.h"
+
+namespace genc::runtime {
+namespace {
+
+enum Stream : uint64_t { kBatches = 4, kDataGen = 5, kSamples = 6 };
+
+std::string under(const std::string& out_dir, const std::string& dir) {
+  std::filesystem::path p(dir);
+  return p.is_absolute() ? p.string() : (std::filesystem::path(out_dir) / p).string();
+}
+
+void make_dirs(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw RuntimeUserError("cannot create directory '" + dir + "': " + ec.message());
+}
+
+Data load(const ir::Dataset& decl, const TrainerOptions& o, uint64_t seed, torch::Device device) {
+  LoadOptions lo;
+  lo.base_dir = o.data_dir;
+  lo.seed = seed;
+  lo.fashion_mnist_dir = o.fashion_mnist_dir;
+  Data d = load_dataset(decl, lo);
+  d.x = d.x.to(device);
+  if (d.y) d.y = d.y->to(device);
+  return d;
+}
+
+/// Rows per example the eval graph evaluates at once (iw / samples repetitions).
+int64_t eval_repetition(const lower::TrainingProgram& plan) {
+  int64_t most = 1;
+  if (!plan.eval) return most;
+  for (ir::NodeId id : plan.eval->graph.find(ir::Op::RepeatBatch))
+    most = std::max(most, ir::attr_int(plan.eval->graph.node(id).attrs, "times"));
+  return most;
+}
+
+}  // namespace
+
+torch::Device resolve_device(const std::string& device) {
+  if (device == "cpu") return torch::kCPU;
+  bool cuda = torch::cuda::is_available();
+  if (device == "cuda" && !cuda) throw RuntimeUserError("device cuda was asked for, but no CUDA GPU is available");
+  return cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+}
+
+Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::TrainingProgram& plan,
+                 TrainConfig config, TrainerOptions options)
+    : config_(std::move(config)), options_(std::move(options)) {
+  GENC_ASSERT(train_index < program.trains.size(), "no train block " + std::to_string(train_index));
+  const ir::Train& train = program.trains[train_index];
+  const ir::Model* model = program.model(train.model);
+  train_data_decl_ = program.dataset(train.data);
+  GENC_ASSERT(model && train_data_decl_, "train block names an unknown model or dataset");
+  model_name_ = model->name;
+  if (config_.precision != "fp32")
+    throw RuntimeUserError("precision " + config_.precision + " is not supported by genc run yet; use fp32");
+  torch::Device device = resolve_device(options_.device.empty() ? config_.device : options_.device);
+
+  train_data_ = load(*train_data_decl_, options_, mix_seed(config_.seed, kDataGen), device);
+  batcher_ = std::make_unique<Batcher>(train_data_, config_.batch, mix_seed(config_.seed, kBatches));
+  if (config_.eval.every > 0 && plan.eval) {
+    const ir::Dataset* eval_decl = program.dataset(config_.eval_data);
+    if (!eval_decl) throw RuntimeUserError("unknown eval dataset '" + config_.eval_data + "'");
+    eval_data_ = load(*eval_decl, options_, mix_seed(config_.seed, kDataGen), device);
+  }
+  eval_batch_ = std::max<int64_t>(1, config_.batch / eval_repetition(plan));
+  executor_ = std::make_unique<Executor>(plan, *model, config_, device);
+
+  int64_t per_iteration = 0;
+  for (const lower::Step& s : plan.steps)
+    if (s.reads("x")) per_iteration += s.repeat;
+  int64_t per_epoch = std::max<int64_t>(1, batcher_->batches_per_epoch() / std::max<int64_t>(1, per_iteration));
+  total_steps_ = config_.steps ? *config_.steps : config_.epochs.value_or(1) * per_epoch;
+  executor_->set_total_iterations(total_steps_);
+
+  make_dirs(options_.out_dir);
+  metrics_ = std::make_unique<MetricsLog>(options_.out_dir);
+  checkpoint_dir_ = under(options_.out_dir, config_.checkpoint_dir);
+  sample_dir_ = under(options_.out_dir, config_.sample_dir);
+}
+
+void Trainer::resume(const std::string& checkpoint) {
+  CheckpointMeta meta = read_checkpoint_meta(checkpoint);
+  if (meta.model != model_name_)
+    throw file_error(checkpoint, "it is a checkpoint of model '" + meta.model + "', not '" + model_name_ + "'");
+  run_state_ = load_checkpoint(checkpoint, *executor_);
+  batcher_->restore(run_state_.batcher);
+  last_checkpoint_ = checkpoint;
+}
+
+bool Trainer::due(const Every& e, int64_t step, bool epoch_ended) const {
+  if (e.every <= 0) return false;
+  if (e.unit == "epochs") return epoch_ended && batcher_->state().epoch % e.every == 0;
+  return step % e.every == 0;
+}
+
+std::vector<std::string> Trainer::metric_names(const std::vector<StepMetrics>& m) const {
+  std::vector<std::string> names;
+  for (const StepMetrics& s : m)
+    for (const std::string& n : s.names) names.push_back(m.size() == 1 ? n : s.step + "_" + n);
+  return names;
+}
+
+void Trainer::log(int64_t step, const std::vector<StepMetrics>& metrics) {
+  if (run_state_.log_count == 0) return;
+  std::vector<std::string> names = metric_names(metrics);
+  MetricsRecord r;
+  r.step = step;
+  r.epoch = batcher_->state().epoch;
+  r.split = "train";
+  // The loss of the last step (the generator's for a GAN) is the headline; the rest follow.
+  size_t headline = names.size() - metrics.back().names.size();
+  for (size_t i = 0; i < names.size(); ++i) {
+    double mean = run_state_.log_sums[i] / static_cast<double>(run_state_.log_count);
+    if (i == headline)
+      r.loss = mean;
+    else
+      r.extra.emplace_back(names[i], mean);
+  }
+  r.extra.emplace_back("lr", config_.optimizer.lr *
+                                 config_.schedule.factor(step - 1, total_steps_, config_.optimizer.lr));
+  metrics_->append(r);
+  run_state_.log_sums.assign(run_state_.log_sums.size(), 0.0);
+  run_state_.log_count = 0;
+}
+
+std::vector<std::pair<std::string, double>> Trainer::evaluate() {
+  executor_->reset_eval_rng();
+  EvalBatches batches(eval_data_ ? *eval_data_ : train_data_, eval_batch_);
+  const std::vector<std::string>& names = executor_->eval_outputs();
+  std::vector<double> sums(names.size(), 0.0);
+  int64_t count = 0;
+  for (int64_t i = 0; i < batches.size(); ++i) {
+    Data b = batches[i];
+    std::vector<double> s = executor_->eval_sums(b);
+    for (size_t k = 0; k < sums.size(); ++k) sums[k] += s[k];
+    count += b.size();
+  }
+  std::vector<std::pair<std::string, double>> out;
+  for (size_t k = 0; k < names.size(); ++k) out.emplace_back(names[k], sums[k] / std::max<int64_t>(1, count));
+  return out;
+}
+
+void Trainer::write_samples(const std::string& tag) {
+  Data s = executor_->sample(config_.sample_n, mix_seed(config_.seed, kSamples));
+  if (s.x.dim() != 4 || (s.x.size(1) != 1 && s.x.size(1) != 3)) return;  // not images
+  at::Tensor images = s.x;
+  for (const ir::Setting& t : train_data_decl_->transforms) {
+    if (t.name != "scale") continue;
+    double lo = ir::attr_float(t.args, "lo"), hi = ir::attr_float(t.args, "hi");
+    images = (images - lo) / (hi - lo);
+  }
+  make_dirs(sample_dir_);
+  write_png_grid((std::filesystem::path(sample_dir_) / (tag + ".png")).string(), images);
+}
+
+std::string Trainer::save(int64_t step) {
+  make_dirs(checkpoint_dir_);
+  CheckpointMeta meta{options_.source_path, options_.source_text, options_.overrides, model_name_, step,
+                      batcher_->state().epoch};
+  run_state_.batcher = batcher_->state();
+  std::string path = checkpoint_path(checkpoint_dir_, step);
+  save_checkpoint(path, *executor_, run_state_, meta);
+  last_checkpoint_ = path;
+  return path;
+}
+
+TrainSummary Trainer::run() {
+  std::optional<Progress> progress;
+  if (options_.progress)
+    progress.emplace(total_steps_, *options_.progress, false);
+  else
+    progress.emplace(Progress::to_stdout(total_steps_));
+  TrainSummary summary;
+  int64_t step = executor_->iteration();
+  int64_t epoch = batcher_->state().epoch;
+  std::optional<int64_t> saved_at;
+  auto done = [&] { return config_.steps ? step >= *config_.steps : epoch >= config_.epochs.value_or(1); };
+  while (!done()) {
+    std::vector<StepMetrics> m = executor_->train_iteration([&] { return batcher_->next(); });
+    step = executor_->iteration();
+    bool epoch_ended = batcher_->state().epoch > epoch;
+    epoch = batcher_->state().epoch;
+    for (const StepMetrics& s : m) {
+      if (std::isfinite(s.values[0])) continue;
+      throw RuntimeUserError(fmt::format(
+          "the loss of step '{}' became {} at step {} (epoch {}); {}", s.step, s.values[0], step, epoch,
+          last_checkpoint_ ? "the last good checkpoint is " + *last_checkpoint_ : "no checkpoint was written before it"));
+    }
+    size_t k = 0;
+    for (const StepMetrics& s : m) {
+      if (run_state_.log_sums.size() < k + s.values.size()) run_state_.log_sums.resize(k + s.values.size(), 0.0);
+      for (double v : s.values) run_state_.log_sums[k++] += v;
+    }
+    ++run_state_.log_count;
+    progress->update(step, epoch, m.back().values[0]);
+    if (due(config_.log, step, epoch_ended)) log(step, m);
+    if (executor_->has_eval() && due(config_.eval, step, epoch_ended)) {
+      MetricsRecord r;
+      r.step = step;
+      r.epoch = epoch;
+      r.split = "test";
+      std::string text = fmt::format("eval at step {} (epoch {}):", step, epoch);
+      for (const auto& [name, value] : evaluate()) {
+        if (name == "loss")
+          r.loss = value;
+        else
+          r.extra.emplace_back(name, value);
+        text += fmt::format(" {} {:.4f}", name, value);
+      }
+      metrics_->append(r);
+      progress->message(text);
+    }
+    if (executor_->can_sample() && due(config_.sample, step, epoch_ended))
+      write_samples(config_.sample.unit == "epochs" ? fmt::format("epoch_{:03d}", epoch)
+                                                    : fmt::format("step_{:08d}", step));
+    if (due(config_.checkpoint, step, epoch_ended)) {
+      save(step);
+      saved_at = step;
+    }
+    summary.last = std::move(m);
+  }
+  if (!summary.last.empty()) log(step, summary.last);
+  if (config_.checkpoint.every > 0 && saved_at != step) save(step);
+  progress->finish();
+  summary.steps = step;
+  summary.epochs = epoch;
+  summary.checkpoint = last_checkpoint_;
+  return summary;
+}
+
+}  // namespace genc::runtime

@@ -1,0 +1,109 @@
+// The training driver behind `genc run`: loads the data, runs the Executor's iterations
+// for the configured epochs or steps, and on schedule logs metrics, evaluates, writes
+// sample grids and checkpoints; resumes exactly from a checkpoint.
+#pragma once
+
+#include <torch/types.h>
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "compiler/ir/program.h"
+#include "compiler/lower/training_program.h"
+#include "runtime/checkpoint.h"
+#include "runtime/data/batcher.h"
+#include "runtime/data/data.h"
+#include "runtime/executor.h"
+#include "runtime/io/metrics.h"
+#include "runtime/io/progress.h"
+#include "runtime/train_config.h"
+
+namespace genc::runtime {
+
+struct TrainerOptions {
+  /// OUT: metrics.jsonl, checkpoints/ and samples/ go here (created if missing).
+  std::string out_dir = "out";
+  /// Stored in checkpoints so `genc sample` / `genc eval` / `--resume` can recompile.
+  std::string source_path;
+  std::string source_text;
+  std::vector<std::pair<std::string, std::string>> overrides;
+  /// Where relative data paths resolve (the .gen file's directory).
+  std::string data_dir;
+  /// Where fashion_mnist is read from.
+  std::string fashion_mnist_dir = "/usr/share/datasets/fashion-mnist";
+  /// "auto", "cpu" or "cuda"; empty: the train block's `device` setting.
+  std::string device;
+  /// Progress output; null: standard output (live on a terminal).
+  std::ostream* progress = nullptr;
+};
+
+/// What a finished run reports.
+struct TrainSummary {
+  int64_t steps = 0;                ///< completed iterations
+  int64_t epochs = 0;               ///< the batcher's epoch at the end
+  std::vector<StepMetrics> last;    ///< the last iteration's metrics
+  std::optional<std::string> checkpoint;  ///< the final checkpoint, if one was written
+};
+
+/// One `train` block run. Usage: Trainer t(program, plan, config, options);
+/// optionally t.resume(path); then t.run().
+class Trainer {
+ public:
+  /// Loads the train (and eval) data of `program.trains[train_index]`, builds the
+  /// Executor on the chosen device and opens OUT/metrics.jsonl. Throws RuntimeUserError
+  /// for data or output problems.
+  Trainer(const ir::Program& program, size_t train_index, const lower::TrainingProgram& plan, TrainConfig config,
+          TrainerOptions options);
+
+  /// Continues from `checkpoint` (written by a run of the same program and config):
+  /// parameters, optimizer states, EMA, random streams and the batch sequence, so the
+  /// following iterations equal those of an uninterrupted run on the CPU.
+  void resume(const std::string& checkpoint);
+
+  /// Trains until `steps` iterations or `epochs` epochs are done, logging, evaluating,
+  /// sampling and checkpointing on schedule; writes a final checkpoint when checkpoints
+  /// are configured. A non-finite loss throws RuntimeUserError naming the step and the
+  /// last good checkpoint.
+  TrainSummary run();
+
+  /// Evaluates on the eval data (or the training data when none is configured): the
+  /// mean of every eval output over all examples, in eval_outputs() order.
+  std::vector<std::pair<std::string, double>> evaluate();
+
+  Executor& executor() { return *executor_; }
+  const TrainConfig& config() const { return config_; }
+  /// Total iterations this run aims for.
+  int64_t total_steps() const { return total_steps_; }
+
+ private:
+  bool due(const Every& e, int64_t step, bool epoch_ended) const;
+  void log(int64_t step, const std::vector<StepMetrics>& metrics);
+  void write_samples(const std::string& tag);
+  std::string save(int64_t step);
+  std::vector<std::string> metric_names(const std::vector<StepMetrics>& m) const;
+
+  TrainConfig config_;
+  TrainerOptions options_;
+  std::string model_name_;
+  const ir::Dataset* train_data_decl_;
+  std::unique_ptr<Executor> executor_;
+  Data train_data_;
+  std::unique_ptr<Batcher> batcher_;
+  std::optional<Data> eval_data_;
+  int64_t eval_batch_ = 0;
+  std::unique_ptr<MetricsLog> metrics_;
+  int64_t total_steps_ = 0;
+  RunState run_state_;
+  std::optional<std::string> last_checkpoint_;
+  std::string checkpoint_dir_;
+  std::string sample_dir_;
+};
+
+/// Resolves "auto" / "cpu" / "cuda" to a device ("cuda" without a GPU is a RuntimeUserError).
+torch::Device resolve_device(const std::string& device);
+
+}  // namespace genc::runtime

@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""End-to-end tests: the genc binary trains, samples and evaluates real models.
+
+  e2e_test.py --genc build/tools/genc/genc --root . CASE
+
+Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
+  vae     examples/vae_fashion.gen for 2 epochs reaches a test ELBO above -260 nats
+          (metrics.jsonl); `genc sample` of its checkpoint writes a valid PNG grid;
+          `genc eval` reports the same ELBO and an importance-weighted bound at least as tight.
+  gan     a short GAN run lowers the Fréchet distance (reference classifier features) well
+          below the untrained generator's, and its samples cover >= 8 of the 10 classes.
+  resume  N steps straight and N/2 steps + `--resume` to N log identical losses, and sample
+          identical grids (a VAE, and a DCGAN with batch norm and two optimizers).
+  errors  bad input (missing data file, truncated / foreign checkpoints, a loss that becomes
+          NaN, an unwritable output directory, a compile error) exits 1 with one
+          `genc: error:` line (diagnostics for compile errors) and leaves no output files.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+import zlib
+
+GENC = None
+ROOT = None
+FAILURES = []
+
+
+def check(what, ok, detail=''):
+    print(('ok   ' if ok else 'FAIL ') + what, flush=True)
+    if not ok:
+        FAILURES.append(what + ('\n' + detail if detail else ''))
+    return ok
+
+
+def genc(*args, cwd=None, timeout=900):
+    t0 = time.time()
+    p = subprocess.run([GENC, *args], capture_output=True, cwd=cwd, timeout=timeout)
+    out, err = p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+    print(f'  $ genc {" ".join(args)}  -> {p.returncode} in {time.time() - t0:.1f}s', flush=True)
+    return p.returncode, out, err
+
+
+def genc_ok(*args, **kw):
+    rc, out, err = genc(*args, **kw)
+    if rc != 0:
+        raise AssertionError(f'genc {" ".join(args)} exited {rc}\nstdout:\n{out[-3000:]}\nstderr:\n{err[-3000:]}')
+    return out
+
+
+def example(name):
+    return os.path.join(ROOT, 'examples', name)
+
+
+def read_metrics(out_dir):
+    with open(os.path.join(out_dir, 'metrics.jsonl')) as f:
+        return [json.loads(line) for line in f]
+
+
+def checkpoint(out_dir, step):
+    return os.path.join(out_dir, 'checkpoints', f'step_{step:08d}.pt')
+
+
+def png_size(path):
+    """(width, height, channels) of a valid 8-bit grayscale or RGB PNG; raises otherwise."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    if data[:8] != b'\x89PNG\r\n\x1a\n':
+        raise ValueError('no PNG signature')
+    pos, idat, ihdr, ended = 8, b'', None, False
+    while pos < len(data):
+        (length,) = struct.unpack('>I', data[pos:pos + 4])
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        (crc,) = struct.unpack('>I', data[pos + 8 + length:pos + 12 + length])
+        if zlib.crc32(kind + body) != crc:
+            raise ValueError(f'bad CRC in {kind!r}')
+        if kind == b'IHDR':
+            ihdr = struct.unpack('>IIBBBBB', body)
+        elif kind == b'IDAT':
+            idat += body
+        elif kind == b'IEND':
+            ended = True
+        pos += 12 + length
+    if not ihdr or not ended:
+        raise ValueError('missing IHDR or IEND')
+    w, h, depth, color = ihdr[:4]
+    channels = {0: 1, 2: 3}[color]
+    if depth != 8 or len(zlib.decompress(idat)) != h * (1 + w * channels):
+        raise ValueError('pixel data does not match the header')
+    return w, h, channels
+
+
+def files_under(path):
+    out = []
+    for d, _, names in os.walk(path):
+        out += [os.path.join(d, n) for n in names]
+    return out
+
+
+# --------------------------------------------------------------------------------------- vae
+
+def case_vae(tmp):
+    out = os.path.join(tmp, 'vae')
+    genc_ok('run', example('vae_fashion.gen'), '--epochs', '2', '--device', 'cpu', '--out', out)
+    tests = [m for m in read_metrics(out) if m['split'] == 'test']
+    check('vae: one test record per epoch', [m['epoch'] for m in tests] == [1, 2], str(tests))
+    elbo = tests[-1]['elbo'] if tests else float('-inf')
+    print(f'  test ELBO after 2 epochs: {elbo:.2f} nats')
+    check('vae: test ELBO after 2 epochs > -260 nats', elbo > -260, str(tests))
+    ck = checkpoint(out, 936)
+    check('vae: a checkpoint per epoch', os.path.exists(checkpoint(out, 468)) and os.path.exists(ck),
+          str(files_under(out)))
+    check('vae: a sample grid per epoch',
+          sorted(os.listdir(os.path.join(out, 'samples', 'vae'))) == ['epoch_001.png', 'epoch_002.png'])
+
+    grid = os.path.join(tmp, 'grid.png')
+    genc_ok('sample', ck, '-n', '64', '-o', grid, '--seed', '3')
+    try:
+        size = png_size(grid)
+    except (ValueError, KeyError, OSError, struct.error) as e:
+        size = str(e)
+    # 64 images: 8 per row, 28 px each with 2 px padding around and between them.
+    check('vae: genc sample writes a valid 8x8 PNG grid', size == (242, 242, 1), str(size))
+    check('vae: genc sample leaves no temporary files', not [f for f in os.listdir(tmp) if '.tmp' in f],
+          str(os.listdir(tmp)))
+
+    rep = json.loads(genc_ok('eval', ck, '--json', '--iw', '20').strip().splitlines()[-1])
+    print(f'  genc eval: {rep}')
+    check('vae: genc eval evaluates the test split', rep.get('data') == 'fashion_test' and rep.get('examples') == 10000,
+          str(rep))
+    check('vae: genc eval reports the ELBO of the last eval (within noise)', abs(rep['elbo'] - elbo) < 1.0, str(rep))
+    check('vae: the IW-20 bound is at least the ELBO', rep['iw_elbo'] >= rep['elbo'] - 0.05 and rep['iw'] == 20,
+          str(rep))
+
+
+# --------------------------------------------------------------------------------------- gan
+
+GAN_EXAMPLE = 'mlp_gan_fashion.gen'
+GAN_STEPS = 1500
+FD_SAMPLES = 2000
+
+
+def fd_report(ck):
+    line = genc_ok('eval', ck, '--json', '--samples', str(FD_SAMPLES), timeout=1800).strip().splitlines()[-1]
+    return json.loads(line)
+
+
+def case_gan(tmp):
+    untrained, trained = os.path.join(tmp, 'untrained'), os.path.join(tmp, 'trained')
+    genc_ok('run', example(GAN_EXAMPLE), '--steps', '0', '--device', 'cpu', '--out', untrained)
+    before = fd_report(checkpoint(untrained, 0))
+    print(f'  untrained: {before}')
+    check('gan: the reference classifier is accurate (> 85% on the test split)',
+          before['classifier_accuracy'] > 0.85, str(before))
+    genc_ok('run', example(GAN_EXAMPLE), '--steps', str(GAN_STEPS), '--device', 'cpu', '--out', trained)
+    after = fd_report(checkpoint(trained, GAN_STEPS))
+    print(f'  after {GAN_STEPS} steps: {after}')
+    check(f'gan: FD after {GAN_STEPS} steps is below 1/3 of the untrained FD',
+          after['fd'] < before['fd'] / 3, f'{before["fd"]} -> {after["fd"]}')
+    check('gan: the samples cover >= 8 of 10 classes', after['classes_covered'] >= 8, str(after))
+    again = fd_report(checkpoint(trained, GAN_STEPS))
+    check('gan: genc eval is deterministic', again['fd'] == after['fd'], f'{after["fd"]} vs {again["fd"]}')
+
+
+# ------------------------------------------------------------------------------------ resume
+
+def with_log_every_step(src, dst, train_header):
+    with open(src) as f:
+        text = f.read()
+    assert train_header in text, train_header
+    with open(dst, 'w') as f:
+        f.write(text.replace(train_header, train_header + '\n  log every 1\n'))
+
+
+def train_losses(out):
+    return [{k: v for k, v in m.items()} for m in read_metrics(out) if m['split'] == 'train']
+
+
+def resume_case(tmp, name, src, header, steps):
+    gen = os.path.join(tmp, name + '.gen')
+    with_log_every_step(src, gen, header)
+    straight, split = os.path.join(tmp, name + '_straight'), os.path.join(tmp, name + '_split')
+    common = ['--device', 'cpu', '--seed', '11']
+    genc_ok('run', gen, '--steps', str(steps), '--out', straight, *common)
+    genc_ok('run', gen, '--steps', str(steps // 2), '--out', split, *common)
+    # FILE may be left out: the run continues with the checkpoint's copy of the source.
+    genc_ok('run', '--resume', split, '--steps', str(steps))
+    a, b = train_losses(straight), train_losses(split)
+    check(f'resume {name}: {steps} records either way', len(a) == steps and len(b) == steps, f'{len(a)} {len(b)}')
+    check(f'resume {name}: identical losses at every step', a == b,
+          '\n'.join(f'{x}\n{y}' for x, y in zip(a, b) if x != y)[:2000])
+    grids = []
+    for out in (straight, split):
+        grids.append(os.path.join(tmp, os.path.basename(out) + '.png'))
+        genc_ok('sample', checkpoint(out, steps), '-o', grids[-1])
+    with open(grids[0], 'rb') as f0, open(grids[1], 'rb') as f1:
+        check(f'resume {name}: identical sample grids', f0.read() == f1.read())
+
+
+def case_resume(tmp):
+    resume_case(tmp, 'vae', example('vae_fashion.gen'), 'train vae on fashion {', 40)
+    resume_case(tmp, 'dcgan', example('dcgan_fashion.gen'), 'train dcgan on fashion {', 12)
+
+
+# ------------------------------------------------------------------------------------ errors
+
+def expect_user_error(what, args, must_mention, no_files_in=(), absent=(), cwd=None):
+    rc, out, err = genc(*args, cwd=cwd)
+    lines = [l for l in err.splitlines() if l.strip()]
+    check(f'errors: {what}: exit 1', rc == 1, f'rc={rc}\nstdout:\n{out[-2000:]}\nstderr:\n{err[-2000:]}')
+    check(f'errors: {what}: one "genc: error:" line naming {must_mention!r}',
+          len(lines) == 1 and lines[0].startswith('genc: error: ') and must_mention in lines[0], err[-2000:])
+    for d in no_files_in:
+        left = files_under(d) if os.path.isdir(d) else []
+        check(f'errors: {what}: no files left in {os.path.basename(d)}', not left, str(left))
+    for p in absent:
+        check(f'errors: {what}: {os.path.basename(p)} was not created', not os.path.exists(p))
+
+
+def case_errors(tmp):
+    with open(example('vae_fashion.gen')) as f:
+        vae = f.read()
+
+    # A data file that does not exist.
+    missing = os.path.join(tmp, 'missing.gen')
+    with open(missing, 'w') as f:
+        f.write(vae.replace('fashion_mnist(split: "train")',
+                            'idx(images: "no/such/train-images.gz", labels: "no/such/train-labels.gz")'))
+    out = os.path.join(tmp, 'missing_out')
+    expect_user_error('missing data file', ['run', missing, '--out', out, '--steps', '5'],
+                      'no/such/train-images.gz', absent=[out])
+
+    # A loss that becomes NaN (lr 1e30): stops at once, and the run leaves nothing behind.
+    nan = os.path.join(tmp, 'nan.gen')
+    with open(nan, 'w') as f:
+        f.write(vae.replace('adam(lr: 1e-3)', 'adam(lr: 1e30)'))
+    out = os.path.join(tmp, 'nan_out')
+    expect_user_error('NaN loss', ['run', nan, '--out', out, '--steps', '50', '--device', 'cpu'],
+                      "the loss of step 'elbo' became", absent=[out])
+
+    # An output directory that cannot be created (its parent is a file).
+    blocker = os.path.join(tmp, 'a_file')
+    with open(blocker, 'w') as f:
+        f.write('not a directory\n')
+    expect_user_error('unwritable output directory',
+                      ['run', example('vae_fashion.gen'), '--out', os.path.join(blocker, 'out'), '--steps', '5'],
+                      'a_file/out')
+    if os.geteuid() != 0:  # root writes anywhere: only a non-root user can test permissions
+        ro = os.path.join(tmp, 'read_only')
+        os.mkdir(ro, 0o500)
+        expect_user_error('read-only output directory',
+                          ['run', example('vae_fashion.gen'), '--out', os.path.join(ro, 'out'), '--steps', '5'],
+                          'read_only/out', no_files_in=[ro])
+
+    # Compile errors are diagnostics (file:line:col), exit 1, and create no output directory.
+    broken = os.path.join(tmp, 'broken.gen')
+    with open(broken, 'w') as f:
+        f.write(vae.replace('linear(784)', 'linear(783)'))
+    out = os.path.join(tmp, 'broken_out')
+    rc, _, err = genc('run', broken, '--out', out)
+    check('errors: compile error: exit 1 with a located diagnostic',
+          rc == 1 and 'broken.gen:' in err and 'error' in err and not os.path.exists(out), err[-2000:])
+
+    # A real checkpoint to break.
+    good_out = os.path.join(tmp, 'good')
+    genc_ok('run', example('vae_fashion.gen'), '--steps', '3', '--device', 'cpu', '--out', good_out)
+    good = checkpoint(good_out, 3)
+    with open(good, 'rb') as f:
+        data = f.read()
+    broken_dir = os.path.join(tmp, 'broken_checkpoints')
+    os.mkdir(broken_dir)
+    bad = {}
+    bad['truncated'] = data[:len(data) // 2]
+    bad['random bytes'] = random.Random(7).randbytes(4096)
+    bad['empty'] = b''
+    zpath = os.path.join(broken_dir, 'zip.pt')
+    with zipfile.ZipFile(zpath, 'w') as z:
+        z.writestr('archive/data.pkl', b'not a tensor')
+        z.writestr('archive/version', b'3\n')
+    with open(zpath, 'rb') as f:
+        bad['foreign zip'] = f.read()
+    torch_py = '/usr/bin/python3'
+    tpath = os.path.join(broken_dir, 'torch.pt')
+    if subprocess.run([torch_py, '-c', f'import torch; torch.save({{"w": torch.ones(3)}}, {tpath!r})'],
+                      capture_output=True).returncode == 0:
+        with open(tpath, 'rb') as f:
+            bad['foreign torch archive'] = f.read()
+    for what, content in bad.items():
+        path = os.path.join(broken_dir, what.replace(' ', '_') + '.pt')
+        with open(path, 'wb') as f:
+            f.write(content)
+        grid = os.path.join(tmp, 'never.png')
+        expect_user_error(f'sample of a {what} checkpoint', ['sample', path, '-o', grid], path, absent=[grid])
+        expect_user_error(f'eval of a {what} checkpoint', ['eval', path], path)
+    # --resume from a run whose latest checkpoint is truncated: nothing changes in OUT.
+    with open(checkpoint(good_out, 5), 'wb') as f:
+        f.write(bad['truncated'])
+    before = {p: os.path.getmtime(p) for p in files_under(good_out)}
+    expect_user_error('resume from a truncated checkpoint', ['run', '--resume', good_out, '--steps', '8'],
+                      checkpoint(good_out, 5))
+    check('errors: a failed resume leaves OUT as it was',
+          {p: os.path.getmtime(p) for p in files_under(good_out)} == before)
+    expect_user_error('missing checkpoint', ['sample', os.path.join(tmp, 'nope.pt')], 'nope.pt')
+
+
+CASES = {'vae': case_vae, 'gan': case_gan, 'resume': case_resume, 'errors': case_errors}
+
+
+def main():
+    global GENC, ROOT
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--genc', required=True)
+    ap.add_argument('--root', required=True, help='repository root (examples/ under it)')
+    ap.add_argument('--keep', action='store_true', help='keep the temporary directory')
+    ap.add_argument('case', choices=sorted(CASES))
+    opts = ap.parse_args()
+    GENC, ROOT = os.path.abspath(opts.genc), os.path.abspath(opts.root)
+    tmp = tempfile.mkdtemp(prefix=f'genc-e2e-{opts.case}-')
+    t0 = time.time()
+    try:
+        CASES[opts.case](tmp)
+    except AssertionError as e:
+        FAILURES.append(str(e))
+    finally:
+        if opts.keep or FAILURES:
+            print(f'kept {tmp}')
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f'{opts.case}: {time.time() - t0:.0f}s, {len(FAILURES)} failure(s)')
+    for f in FAILURES:
+        print('FAILED: ' + f, file=sys.stderr)
+    return 1 if FAILURES else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

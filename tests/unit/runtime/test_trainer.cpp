@@ -1,0 +1,223 @@
+// Trainer tests: metrics.jsonl, evaluation, sample grids, checkpoints and exact resumption
+// (the losses after resuming equal an uninterrupted run on the CPU), and the stop on a
+// non-finite loss.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/errors.h"
+#include "runtime/trainer.h"
+#include "tests/unit/runtime/exec_test_util.h"
+#include "tests/unit/runtime/temp_dir.h"
+
+namespace genc::runtime::testing {
+namespace {
+
+const char* kToyVae = R"gen(
+data moons = moons(n: 320, noise: 0.05)
+data moons_test = moons(n: 96, noise: 0.05)
+model vae(latent: 2, hidden: 16) {
+  encoder q(x: [2]) -> gaussian {
+    h = x |> linear(hidden) |> relu
+    return gaussian(mean: linear(h, latent), logvar: linear(h, latent))
+  }
+  decoder p(z: [latent]) -> gaussian {
+    h = z |> linear(hidden) |> tanh
+    return gaussian(mean: linear(h, 2), logvar: linear(h, 2))
+  }
+  objective elbo(iw: 4)
+}
+train vae on moons {
+  batch 32
+  optimizer adam(lr: 1e-2)
+  lr_schedule cosine(warmup: 3)
+  ema 0.9
+  steps 24
+  seed 7
+  log every 1
+  eval on moons_test every 6
+  checkpoint every 12
+}
+)gen";
+
+const char* kToyGan = R"gen(
+data moons = moons(n: 320, noise: 0.05)
+model gan(nz: 4) {
+  generator G(z: [nz]) -> [2] {
+    return z |> linear(16) |> batchnorm |> relu |> linear(2)
+  }
+  discriminator D(x: [2]) -> [1] {
+    return x |> linear(16) |> leaky_relu(0.2) |> linear(1)
+  }
+  objective gan(loss: "wgan-gp", d_steps: 2)
+}
+train gan on moons {
+  batch 32
+  optimizer adam(lr: 1e-3, betas: [0.5, 0.9])
+  clip_grad 5.0
+  steps 12
+  seed 3
+  log every 1
+  checkpoint every 6
+}
+)gen";
+
+std::vector<nlohmann::json> read_metrics(const std::string& dir) {
+  std::ifstream in(dir + "/metrics.jsonl");
+  std::vector<nlohmann::json> out;
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+/// One compiled source, trained into `out`.
+struct Run {
+  std::unique_ptr<Compiled> compiled;
+  lower::TrainingProgram plan;
+  TrainConfig config;
+  std::ostringstream progress;
+
+  explicit Run(const char* text) : compiled(compile(text)), plan(lower_first(*compiled)) {
+    DiagnosticEngine diags;
+    std::optional<TrainConfig> c = train_config(compiled->train(), diags);
+    EXPECT_TRUE(c.has_value()) << diags.render();
+    if (c) config = *c;
+  }
+  std::unique_ptr<Trainer> trainer(const std::string& out) {
+    TrainerOptions o;
+    o.out_dir = out;
+    o.source_path = "toy.gen";
+    o.source_text = "// the source";
+    o.overrides = {{"vae.hidden", "16"}};
+    o.device = "cpu";
+    o.progress = &progress;
+    return std::make_unique<Trainer>(*compiled->program, 0, plan, config, o);
+  }
+};
+
+std::vector<double> train_losses(const std::vector<nlohmann::json>& metrics) {
+  std::vector<double> out;
+  for (const auto& m : metrics)
+    if (m["split"] == "train") out.push_back(m["loss"].get<double>());
+  return out;
+}
+
+class Resume : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Resume, ContinuesExactlyLikeAnUninterruptedRun) {
+  TempDir full_dir, part_dir;
+  Run full(GetParam());
+  int64_t steps = *full.config.steps, half = full.config.checkpoint.every;
+
+  auto ta = full.trainer(full_dir.path());
+  TrainSummary a = ta->run();
+  EXPECT_EQ(a.steps, steps);
+  ASSERT_TRUE(a.checkpoint.has_value());
+  EXPECT_EQ(*a.checkpoint, checkpoint_path(full_dir.file("checkpoints"), steps));
+  EXPECT_EQ(latest_checkpoint(full_dir.file("checkpoints")), a.checkpoint);
+
+  // Continue from the middle checkpoint in a fresh trainer and output directory.
+  std::string middle = checkpoint_path(full_dir.file("checkpoints"), half);
+  CheckpointMeta meta = read_checkpoint_meta(middle);
+  EXPECT_EQ(meta.step, half);
+  EXPECT_EQ(meta.source_text, "// the source");
+  EXPECT_EQ(meta.overrides, (std::vector<std::pair<std::string, std::string>>{{"vae.hidden", "16"}}));
+  Run resumed(GetParam());
+  auto t = resumed.trainer(part_dir.path());
+  t->resume(middle);
+  EXPECT_EQ(t->executor().iteration(), half);
+  TrainSummary b = t->run();
+  EXPECT_EQ(b.steps, steps);
+
+  std::vector<double> expected = train_losses(read_metrics(full_dir.path()));
+  std::vector<double> got = train_losses(read_metrics(part_dir.path()));
+  ASSERT_EQ(expected.size(), static_cast<size_t>(steps));
+  ASSERT_EQ(got.size(), static_cast<size_t>(steps - half));
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], expected[half + i]) << "step " << half + i + 1;
+  ASSERT_EQ(a.last.size(), b.last.size());
+  for (size_t s = 0; s < a.last.size(); ++s) EXPECT_EQ(a.last[s].values, b.last[s].values);
+  auto pa = ta->executor().params().named_parameters(), pb = t->executor().params().named_parameters();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(at::equal(pa[i].second, pb[i].second)) << pa[i].first;
+}
+
+INSTANTIATE_TEST_SUITE_P(VaeAndGan, Resume, ::testing::Values(kToyVae, kToyGan));
+
+TEST(Trainer, WritesTrainAndTestMetrics) {
+  TempDir dir;
+  Run run(kToyVae);
+  run.config.checkpoint.every = 0;
+  TrainSummary s = run.trainer(dir.path())->run();
+  EXPECT_FALSE(s.checkpoint.has_value());
+  EXPECT_FALSE(std::filesystem::exists(dir.file("checkpoints")));
+  std::vector<nlohmann::json> m = read_metrics(dir.path());
+  int tests = 0;
+  for (const auto& r : m) {
+    EXPECT_TRUE(r.contains("step") && r.contains("epoch") && r.contains("loss"));
+    if (r["split"] == "test") {
+      ++tests;
+      EXPECT_EQ(r["step"].get<int64_t>() % 6, 0);
+      // elbo = -(recon + kl); the importance-weighted bound is at least as tight on average.
+      EXPECT_NEAR(r["elbo"].get<double>(), -r["loss"].get<double>(), 1e-6);
+      EXPECT_TRUE(r.contains("iw_elbo") && r.contains("bpd"));
+    } else {
+      EXPECT_TRUE(r.contains("recon") && r.contains("kl") && r.contains("lr"));
+    }
+  }
+  EXPECT_EQ(tests, 4);
+  EXPECT_NE(run.progress.str().find("eval at step 6"), std::string::npos) << run.progress.str();
+}
+
+TEST(Trainer, ANonFiniteLossStopsAndNamesTheLastGoodCheckpoint) {
+  TempDir dir;
+  Run run(kToyVae);
+  run.config.optimizer.kind = "sgd";
+  run.config.optimizer.lr = 1e30;
+  run.config.schedule = {};
+  run.config.checkpoint = {1, "steps"};
+  try {
+    run.trainer(dir.path())->run();
+    FAIL() << "training with lr 1e30 went on";
+  } catch (const RuntimeUserError& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("the loss of step 'elbo' became"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("the last good checkpoint is " + dir.file("checkpoints") + "/step_"), std::string::npos) << msg;
+  }
+}
+
+TEST(Trainer, ResumingAnotherModelIsAUserError) {
+  TempDir gan_dir, vae_dir;
+  Run gan(kToyGan);
+  gan.config.steps = 6;
+  gan.trainer(gan_dir.path())->run();
+  Run vae(kToyVae);
+  auto t = vae.trainer(vae_dir.path());
+  EXPECT_THROW(t->resume(*latest_checkpoint(gan_dir.file("checkpoints"))), RuntimeUserError);
+  EXPECT_THROW(t->resume(gan_dir.file("nothing.pt")), RuntimeUserError);
+}
+
+TEST(Trainer, WritesSampleGridsOfImages) {
+  TempDir dir;
+  auto c = compile(example_text("vae_fashion.gen"), {{"vae.latent", "2"}, {"vae.hidden", "8"}});
+  lower::TrainingProgram plan = lower_first(*c);
+  DiagnosticEngine diags;
+  TrainConfig config = *train_config(c->train(), diags);
+  config.steps = 2;
+  config.eval = {};
+  config.sample = {1, "steps"};
+  config.sample_n = 9;
+  TrainerOptions o;
+  o.out_dir = dir.path();
+  o.device = "cpu";
+  std::ostringstream progress;
+  o.progress = &progress;
+  Trainer(*c->program, 0, plan, config, o).run();
+  EXPECT_TRUE(std::filesystem::exists(dir.file("samples/vae/step_00000001.png")));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("samples/vae/step_00000002.png")));
+}
+
+}  // namespace
+}  // namespace genc::runtime::testing
