@@ -49,7 +49,8 @@ inline std::string blas_libraries() {
   std::set<std::string> found;
   for (std::string line; std::getline(maps, line);) {
     const size_t slash = line.find('/');
-    if (slash != std::string::npos && line.find("blas", slash) != std::string::npos) found.insert(line.substr(slash));
+    const std::string path = slash == std::string::npos ? "" : line.substr(slash);
+    if (path.find("blas") != std::string::npos && path.find("cublas") == std::string::npos) found.insert(path);
   }
   std::string out;
   for (const std::string& f : found) out += (out.empty() ? "" : " ") + f;

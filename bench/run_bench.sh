@@ -4,7 +4,8 @@
 # (bench/peer_pytorch.py), all with the same thread count, printed as one table.
 #
 # Usage: bench/run_bench.sh [BUILD_DIR]        (default: build; needs peer_vae, peer_dcgan, genc)
-# Environment: STEPS (timed steps, default 200), WARMUP (default 20), THREADS (default nproc).
+# Environment: STEPS (timed steps, default 200), WARMUP (default 20), THREADS (default nproc),
+# GENC (the genc binary, default BUILD_DIR/tools/genc/genc).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,27 +15,30 @@ warmup=${WARMUP:-20}
 threads=${THREADS:-$(nproc)}
 export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads
 
-rows=()
-# row SYSTEM MODEL STEPS_PER_S
-row() { rows+=("$1 $2 $3"); }
-
+declare -A rate  # rate[SYSTEM/MODEL] = steps/s or n/a
+systems=(libtorch-cpp pytorch-eager genc)
 calc() { awk "BEGIN { print $1 }"; }
+# record SYSTEM MODEL STEPS_PER_S: keeps the rate and shows it at once on stderr.
+record() {
+  rate[$1/$2]=$3
+  echo "$1 $2: $3 steps/s" >&2
+}
 # The steps_per_s=X field of a peer's RESULT line.
 result() { sed -n 's/^RESULT .*steps_per_s=\([0-9.]*\).*/\1/p' <<<"$1"; }
 
 for model in vae dcgan; do
   out=$("$build/bench/peer_$model" --steps "$steps" --warmup "$warmup" --threads "$threads")
   [ "$model" = vae ] && grep -E '^(torch|blas|sgemm)' <<<"$out" >&2
-  row libtorch-cpp "$model" "$(result "$out")"
+  record libtorch-cpp "$model" "$(result "$out")"
   out=$(/usr/bin/python3 "$root/bench/peer_pytorch.py" --model "$model" --steps "$steps" --warmup "$warmup" --threads "$threads")
-  row pytorch-eager "$model" "$(result "$out")"
+  record pytorch-eager "$model" "$(result "$out")"
 done
 
 # ---------------------------------------------------------------------------------------
 # genc rows. `genc run FILE --steps N` includes compiling, loading data and warm-up, so the
 # rate is measured by difference: steps / (time(--steps WARMUP+STEPS) - time(--steps WARMUP)).
-# Until the genc binary has a `run` command these rows print n/a.
-genc=$build/tools/genc/genc
+# Until the genc binary lists a `run` subcommand in its --help, these rows print n/a.
+genc=${GENC:-$build/tools/genc/genc}
 genc_seconds() {  # FILE TOTAL_STEPS -> wall seconds of one run
   local out t0 t1
   out=$(mktemp -d)
@@ -46,27 +50,26 @@ genc_seconds() {  # FILE TOTAL_STEPS -> wall seconds of one run
 }
 for model in vae dcgan; do
   file=$root/examples/${model}_fashion.gen
-  if [ -x "$genc" ] && "$genc" run --help >/dev/null 2>&1 && [ -f "$file" ]; then
+  if [ -x "$genc" ] && "$genc" --help 2>/dev/null | grep -qE '^ +run ' && [ -f "$file" ]; then
     short=$(genc_seconds "$file" "$warmup")
     long=$(genc_seconds "$file" $((warmup + steps)))
-    row genc "$model" "$(calc "$steps / ($long - $short)")"
+    record genc "$model" "$(calc "$steps / ($long - $short)")"
   else
-    row genc "$model" n/a
+    record genc "$model" n/a
   fi
 done
 # ---------------------------------------------------------------------------------------
 
 echo "steps=$steps warmup=$warmup threads=$threads"
-printf '%-14s %-6s %10s %12s\n' system model steps/s "vs C++"
+printf '%-14s %-6s %10s %8s\n' system model steps/s "vs C++"
 for model in vae dcgan; do
-  base=$(for r in "${rows[@]}"; do set -- $r; [ "$1 $2" = "libtorch-cpp $model" ] && echo "$3"; done)
-  for r in "${rows[@]}"; do
-    set -- $r
-    [ "$2" = "$model" ] || continue
-    if [ "$3" = n/a ]; then
-      printf '%-14s %-6s %10s %12s\n' "$1" "$2" n/a n/a
+  base=${rate[libtorch-cpp/$model]}
+  for system in "${systems[@]}"; do
+    r=${rate[$system/$model]}
+    if [ "$r" = n/a ]; then
+      printf '%-14s %-6s %10s %8s\n' "$system" "$model" n/a n/a
     else
-      printf '%-14s %-6s %10.1f %12.2f\n' "$1" "$2" "$3" "$(calc "$3 / $base")"
+      printf '%-14s %-6s %10.1f %8.2f\n' "$system" "$model" "$r" "$(calc "$r / $base")"
     fi
   done
 done

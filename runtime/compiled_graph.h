@@ -19,8 +19,11 @@ class CompiledGraph {
   /// the parameter nodes whose gradients will be asked for: a node that depends on none
   /// of them (and on no grad_input) runs without autograd recording, so a D step does not
   /// record the generator it detaches. Null means no gradients at all (eval, sampling).
+  /// With `input_grads`, gradients with respect to the inputs are recorded as well
+  /// (inputs count as recording values; needs a non-null `trainable`).
   /// Throws RuntimeUserError for an op the runtime has no kernel for.
-  CompiledGraph(const lower::Routine& routine, ParamStore& params, const std::set<std::string>* trainable);
+  CompiledGraph(const lower::Routine& routine, ParamStore& params, const std::set<std::string>* trainable,
+                bool input_grads = false);
 
   /// Runs every kernel. `inputs[i]` feeds the Input node with attr index i (routines:
   /// 0 = "x", 1 = "y"; entries the graph does not read may be undefined); `batch` is the

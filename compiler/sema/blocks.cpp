@@ -32,7 +32,7 @@ Evaluator::Exit Evaluator::exec_stmt(const ast::Stmt& s, Scope& scope, Value& re
     case ast::StmtKind::Return:
       builder_.namer().set_binding("return");
       ret = s.value ? eval(*s.value, scope) : Value::error();
-      if (depth_ == 0) return_range_ = s.range;
+      if (depth_ == 0) last_return_ = &s;
       return Exit::Returned;
     case ast::StmtKind::Repeat:
       return exec_repeat(s, scope, ret);
@@ -42,8 +42,16 @@ Evaluator::Exit Evaluator::exec_stmt(const ast::Stmt& s, Scope& scope, Value& re
   return Exit::Normal;
 }
 
-std::optional<int64_t> Evaluator::repeat_bound(const ast::Expr& e, Scope& scope) {
+Value Evaluator::eval_condition(const ast::Expr& e, Scope& scope, const char* keyword) {
+  const char* outer = condition_of_;
+  condition_of_ = keyword;
   Value v = eval(e, scope);
+  condition_of_ = outer;
+  return v;
+}
+
+std::optional<int64_t> Evaluator::repeat_bound(const ast::Expr& e, Scope& scope) {
+  Value v = eval_condition(e, scope, "repeat");
   if (v.is_error()) return std::nullopt;
   if (v.is_tensor()) {
     diags_.report(DiagKind::DataDependentControl, e.range, {"repeat"});
@@ -103,7 +111,7 @@ Evaluator::Exit Evaluator::exec_repeat(const ast::Stmt& s, Scope& scope, Value& 
 
 Evaluator::Exit Evaluator::exec_if(const ast::Stmt& s, Scope& scope, Value& ret) {
   if (!s.value) return Exit::Normal;
-  Value cond = eval(*s.value, scope);
+  Value cond = eval_condition(*s.value, scope, "if");
   if (cond.is_error()) return Exit::Normal;
   if (cond.is_tensor()) {
     diags_.report(DiagKind::DataDependentControl, s.value->range, {"if"});

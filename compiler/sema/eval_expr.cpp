@@ -100,7 +100,7 @@ Value Evaluator::eval_index(const ast::Expr& e, Scope& scope) {
 
 Value Evaluator::eval_ternary(const ast::Expr& e, Scope& scope) {
   if (e.elems.size() < 3 || !e.elems[0] || !e.elems[1] || !e.elems[2]) return Value::error();
-  Value cond = eval(*e.elems[0], scope);
+  Value cond = eval_condition(*e.elems[0], scope, "?:");
   if (cond.is_error()) return cond;
   if (cond.is_tensor()) {
     diags_.report(DiagKind::DataDependentControl, e.elems[0]->range, {"?:"});

@@ -171,6 +171,10 @@ Value Evaluator::tensor_binary(OpKind op, const Value& a, const Value& b, const 
   const char* spelling = ast::op_spelling(op);
   std::optional<ir::Op> node_op = tensor_op(op);
   if (!node_op) {
+    if (is_comparison(op) && condition_of_) {
+      diags_.report(DiagKind::DataDependentControl, e.range, {condition_of_});
+      return Value::error();
+    }
     if (is_comparison(op))
       return type_error(e.op_range,
                         fmt::format("'{}' compares compile-time values, not tensors", spelling));

@@ -56,8 +56,8 @@ class Evaluator {
   /// sets: objectives, data sources, optimizers). nullopt after reporting.
   std::optional<Bound> bind_call(const Signature& sig, const CallSite& site, Scope& scope);
 
-  /// The range of the last `return` statement executed outside any block call.
-  SourceRange return_range() const { return return_range_; }
+  /// The last `return` statement executed outside any block call (null before one).
+  const ast::Stmt* last_return() const { return last_return_; }
 
   GraphBuilder& builder() { return builder_; }
   DiagnosticEngine& diags() { return diags_; }
@@ -109,6 +109,9 @@ class Evaluator {
   Exit exec_if(const ast::Stmt& s, Scope& scope, Value& ret);
   /// Evaluates a `repeat` bound, which must be a compile-time integer; nullopt after reporting.
   std::optional<int64_t> repeat_bound(const ast::Expr& e, Scope& scope);
+  /// Evaluates the condition of `keyword` ("if", "?:", "repeat"): a comparison of tensors
+  /// inside it is reported as DataDependentControl rather than a type error.
+  Value eval_condition(const ast::Expr& e, Scope& scope, const char* keyword);
 
   // flows.cpp
   Value call_coupling(ir::Op op, Bound& args, const CallSite& site, Scope& scope);
@@ -121,7 +124,8 @@ class Evaluator {
   int depth_ = 0;           ///< nested block expansions (RecursionLimit)
   int64_t expansions_ = 0;  ///< block expansions so far (a runaway recursion stops)
   bool stopped_ = false;    ///< a fatal error (recursion, size) stops evaluation
-  SourceRange return_range_;
+  const ast::Stmt* last_return_ = nullptr;
+  const char* condition_of_ = nullptr;  ///< the keyword whose condition is being evaluated
   int inv_steps_ = 0;  ///< user invertible steps expanded so far in this graph
 };
 

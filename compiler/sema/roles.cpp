@@ -184,13 +184,16 @@ RoleInfo analyze_role(const ast::RoleDecl& decl, Scope& model_scope,
   if (exit != Evaluator::Exit::Returned || ret.has_error() || diags.error_count() > errors_before)
     return info;
 
+  // Exit::Returned at role level means a role-level return ran.
+  const ast::Stmt& ret_stmt = *ev.last_return();
   std::string expected;
   if (!return_fits(info, ret, expected) || !ret.is_tensor()) {
     std::string got = ret.is_tensor() ? type_text(ret.type) : kind_text(ret);
-    diags.report(DiagKind::RoleReturnType, ev.return_range(), {decl.name, expected, got});
+    const SourceRange at = ret_stmt.value ? ret_stmt.value->range : ret_stmt.range;
+    diags.report(DiagKind::RoleReturnType, at, {decl.name, expected, got});
     return info;
   }
-  ev.builder().output(ret, ev.return_range());
+  ev.builder().output(ret, ret_stmt.value ? ret_stmt.value->range : ret_stmt.range);
   fn.result = ret.type;
   info.fn = std::move(fn);
   return info;

@@ -1,12 +1,7 @@
 // Moments, the PSD matrix square root and the Fréchet distance, all in double precision.
 #include "runtime/fd/frechet.h"
 
-#include <ATen/ops/argmax.h>
-#include <ATen/ops/bincount.h>
-#include <ATen/ops/diag.h>
-#include <ATen/ops/linalg_eigh.h>
-#include <ATen/ops/linalg_eigvalsh.h>
-#include <ATen/ops/mm.h>
+#include <ATen/ATen.h>
 
 #include "compiler/support/diagnostics.h"
 

@@ -37,7 +37,7 @@ Data batch(int64_t seed) {
 class GanSteps : public ::testing::Test {
  protected:
   void SetUp() override {
-    compiled = compile(example_text("dcgan_fashion.gen"), kSmallGan);
+    compiled = compile(example_text("dcgan.gen"), kSmallGan);
     program = lower_first(*compiled);
     config.seed = 3;
   }

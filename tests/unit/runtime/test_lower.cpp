@@ -74,7 +74,7 @@ TEST(Lower, ElboSamplesAndImportanceWeightedEval) {
 }
 
 TEST(Lower, DcganAlternatesDiscriminatorAndGeneratorSteps) {
-  auto c = compile(example_text("dcgan_fashion.gen"), kSmallGan);
+  auto c = compile(example_text("dcgan.gen"), kSmallGan);
   lower::TrainingProgram p = lower_first(*c);
   ASSERT_EQ(p.steps.size(), 2u);
   const lower::Step& d = p.steps[0];
@@ -105,7 +105,7 @@ TEST(Lower, DcganAlternatesDiscriminatorAndGeneratorSteps) {
 }
 
 TEST(Lower, WganGpAddsAGradientPenaltyAndRepeatsTheCritic) {
-  std::string text = example_text("dcgan_fashion.gen");
+  std::string text = example_text("dcgan.gen");
   text.replace(text.find("gan(loss: \"nonsaturating\")"), 26, "gan(loss: \"wgan-gp\", d_steps: 5, gp: 10.0)");
   auto c = compile(text, kSmallGan);
   lower::TrainingProgram p = lower_first(*c);
@@ -168,7 +168,7 @@ TEST(Lower, ClassifyReportsLossAndAccuracy) {
 }
 
 TEST(Lower, PlanTextIsDeterministicAndNamesEveryPart) {
-  auto c = compile(example_text("dcgan_fashion.gen"), kSmallGan);
+  auto c = compile(example_text("dcgan.gen"), kSmallGan);
   std::string a = lower::print_plan(lower_first(*c));
   std::string b = lower::print_plan(lower_first(*c));
   EXPECT_EQ(a, b);

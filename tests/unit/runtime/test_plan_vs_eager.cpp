@@ -191,7 +191,7 @@ std::vector<std::string> names_under(ParamStore& ps, const std::string& prefix) 
 }
 
 TEST(PlanVsEager, DcganDiscriminatorStep) {
-  auto c = compile(example_text("dcgan_fashion.gen"), kSmallGan);
+  auto c = compile(example_text("dcgan.gen"), kSmallGan);
   lower::TrainingProgram p = lower_first(*c);
   ParamStore ps(c->model(), at::kCPU, 5);
   Tensor x = at::rand({5, 1, 28, 28}, cpu_gen(1)) * 2 - 1;
@@ -207,7 +207,7 @@ TEST(PlanVsEager, DcganDiscriminatorStep) {
 }
 
 TEST(PlanVsEager, DcganGeneratorStep) {
-  auto c = compile(example_text("dcgan_fashion.gen"), kSmallGan);
+  auto c = compile(example_text("dcgan.gen"), kSmallGan);
   lower::TrainingProgram p = lower_first(*c);
   ParamStore ps(c->model(), at::kCPU, 5);
   Tensor x = at::rand({5, 1, 28, 28}, cpu_gen(1)) * 2 - 1;

@@ -74,13 +74,13 @@ std::vector<nlohmann::json> read_metrics(const std::string& dir) {
 }
 
 /// One compiled source, trained into `out`.
-struct Run {
+struct ToyRun {
   std::unique_ptr<Compiled> compiled;
   lower::TrainingProgram plan;
   TrainConfig config;
   std::ostringstream progress;
 
-  explicit Run(const char* text) : compiled(compile(text)), plan(lower_first(*compiled)) {
+  explicit ToyRun(const char* text) : compiled(compile(text)), plan(lower_first(*compiled)) {
     DiagnosticEngine diags;
     std::optional<TrainConfig> c = train_config(compiled->train(), diags);
     EXPECT_TRUE(c.has_value()) << diags.render();
@@ -109,7 +109,7 @@ class Resume : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(Resume, ContinuesExactlyLikeAnUninterruptedRun) {
   TempDir full_dir, part_dir;
-  Run full(GetParam());
+  ToyRun full(GetParam());
   int64_t steps = *full.config.steps, half = full.config.checkpoint.every;
 
   auto ta = full.trainer(full_dir.path());
@@ -125,7 +125,7 @@ TEST_P(Resume, ContinuesExactlyLikeAnUninterruptedRun) {
   EXPECT_EQ(meta.step, half);
   EXPECT_EQ(meta.source_text, "// the source");
   EXPECT_EQ(meta.overrides, (std::vector<std::pair<std::string, std::string>>{{"vae.hidden", "16"}}));
-  Run resumed(GetParam());
+  ToyRun resumed(GetParam());
   auto t = resumed.trainer(part_dir.path());
   t->resume(middle);
   EXPECT_EQ(t->executor().iteration(), half);
@@ -148,7 +148,7 @@ INSTANTIATE_TEST_SUITE_P(VaeAndGan, Resume, ::testing::Values(kToyVae, kToyGan))
 
 TEST(Trainer, WritesTrainAndTestMetrics) {
   TempDir dir;
-  Run run(kToyVae);
+  ToyRun run(kToyVae);
   run.config.checkpoint.every = 0;
   TrainSummary s = run.trainer(dir.path())->run();
   EXPECT_FALSE(s.checkpoint.has_value());
@@ -173,7 +173,7 @@ TEST(Trainer, WritesTrainAndTestMetrics) {
 
 TEST(Trainer, ANonFiniteLossStopsAndNamesTheLastGoodCheckpoint) {
   TempDir dir;
-  Run run(kToyVae);
+  ToyRun run(kToyVae);
   run.config.optimizer.kind = "sgd";
   run.config.optimizer.lr = 1e30;
   run.config.schedule = {};
@@ -190,10 +190,10 @@ TEST(Trainer, ANonFiniteLossStopsAndNamesTheLastGoodCheckpoint) {
 
 TEST(Trainer, ResumingAnotherModelIsAUserError) {
   TempDir gan_dir, vae_dir;
-  Run gan(kToyGan);
+  ToyRun gan(kToyGan);
   gan.config.steps = 6;
   gan.trainer(gan_dir.path())->run();
-  Run vae(kToyVae);
+  ToyRun vae(kToyVae);
   auto t = vae.trainer(vae_dir.path());
   EXPECT_THROW(t->resume(*latest_checkpoint(gan_dir.file("checkpoints"))), RuntimeUserError);
   EXPECT_THROW(t->resume(gan_dir.file("nothing.pt")), RuntimeUserError);

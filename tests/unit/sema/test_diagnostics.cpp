@@ -20,9 +20,9 @@ std::string in_role(const std::string& body, const std::string& hypers = "",
 struct Case {
   const char* name;
   std::string program;
-  std::string first;    ///< "L:C Kind" of the first error
-  std::string message;  ///< a substring of its message ("" = not checked)
-  std::string hint;     ///< a substring of its hint ("" = not checked)
+  std::string first;         ///< "L:C Kind" of the first error
+  std::string message = "";  ///< a substring of its message ("" = not checked)
+  std::string hint = "";     ///< a substring of its hint ("" = not checked)
   sema::Options options = {};
 };
 
@@ -183,14 +183,14 @@ std::vector<Case> cases() {
        "model g() {\n  generator G(z: [4]) -> [2] {\n    return linear(z, 2)\n  }\n"
        "  discriminator D(x: [2]) -> [3] {\n    return linear(x, 3)\n  }\n  objective gan\n}\n",
        "5:17 RoleSignature", "must return [1]"});
-  c.push_back({"RoleReturnType", in_role("    return linear(x, 3)"), "3:5 RoleReturnType",
+  c.push_back({"RoleReturnType", in_role("    return linear(x, 3)"), "3:12 RoleReturnType",
                "role 'D' must return [2], but returns [3]"});
   c.push_back(
       {"RoleReturnTypeEncoder",
        "model vae() {\n  encoder q(x: [2]) -> gaussian {\n    return linear(x, 4)\n  }\n"
        "  decoder p(z: [4]) -> bernoulli {\n    return bernoulli(logits: linear(z, 2))\n  }\n"
        "  objective elbo\n}\n",
-       "3:5 RoleReturnType", "role 'q' must return gaussian, but returns [4]"});
+       "3:12 RoleReturnType", "role 'q' must return gaussian, but returns [4]"});
   c.push_back(
       {"MissingRole",
        "model vae() {\n  encoder q(x: [2]) -> gaussian {\n"
