@@ -121,7 +121,7 @@ TEST(Roles, ReturnTypeMismatches) {
   objective elbo
 }
 )gen");
-  EXPECT_EQ(wrong_dist->first(), "6:5 RoleReturnType");
+  EXPECT_EQ(wrong_dist->first(), "6:12 RoleReturnType");
   EXPECT_NE(wrong_dist->rendered().find("role 'p' must return bernoulli, but returns gaussian[2]"),
             std::string::npos);
   auto ar_classes = analyze(R"gen(model gpt() {
@@ -131,14 +131,14 @@ TEST(Roles, ReturnTypeMismatches) {
   objective nll
 }
 )gen");
-  EXPECT_EQ(ar_classes->first(), "3:5 RoleReturnType");
+  EXPECT_EQ(ar_classes->first(), "3:12 RoleReturnType");
   EXPECT_NE(ar_classes->rendered().find(
                 "must return categorical[8] of 2, but returns categorical[8] of 3"),
             std::string::npos);
   auto not_tensor = analyze(
       "model m() {\n  discriminator D(x: [8]) -> [2] {\n    return 3\n  }\n  objective "
       "classify\n}\n");
-  EXPECT_EQ(not_tensor->first(), "3:5 RoleReturnType");
+  EXPECT_EQ(not_tensor->first(), "3:12 RoleReturnType");
   EXPECT_NE(not_tensor->rendered().find("role 'D' must return [2], but returns an integer"),
             std::string::npos);
 }
