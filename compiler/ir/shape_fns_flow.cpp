@@ -97,6 +97,14 @@ ShapeResult shape_invertible_same(const ShapeCall& call) {
   return with_logdet(call.in(0));
 }
 
+// invertible_step: the marker ending a user invertible's forward, (x, y, logdet[]) -> (y, logdet).
+ShapeResult shape_invertible_step(const ShapeCall& call) {
+  for (int k = 0; k < 3; ++k)
+    if (auto err = require_f32(call, k)) return *err;
+  if (call.in(2).rank() != 0) return form_error(call, 2, "one number per example ([])");
+  return with_logdet(call.in(1));
+}
+
 // invconv1x1: an invertible CxC mixing of dim 0, on [C], [C,L] or [C,H,W].
 ShapeResult shape_invconv(const ShapeCall& call) {
   if (auto err = require_f32(call, 0)) return *err;

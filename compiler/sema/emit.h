@@ -42,8 +42,6 @@ class GraphBuilder {
   bool flow_chain() const { return flow_chain_; }
   void set_flow_chain(bool on) { flow_chain_ = on; }
 
-  /// Ids of every node added so far, in order (user invertible steps mark theirs).
-  const std::vector<ir::NodeId>& emitted() const { return emitted_; }
   /// How many nodes of `op` were added so far (deterministic seeds).
   int count(ir::Op op) const;
   /// True once the graph outgrew its size limit (reported once); evaluation stops.

@@ -126,7 +126,6 @@ class Evaluator {
   bool stopped_ = false;    ///< a fatal error (recursion, size) stops evaluation
   const ast::Stmt* last_return_ = nullptr;
   const char* condition_of_ = nullptr;  ///< the keyword whose condition is being evaluated
-  int inv_steps_ = 0;  ///< user invertible steps expanded so far in this graph
 };
 
 /// Block expansion depth at which expansion is reported as recursive.

@@ -10,11 +10,11 @@
 // The net and the extra layer are not part of the flow's chain, so they may use any op.
 //
 // A user invertible step inside a flow expands its `forward` body inline; the step's
-// logdet is the body's `logdet` binding. Every node of the step gets attributes
-// inv_block = "<name>" and inv_step = <k> (k counts the graph's user steps), the node
-// producing the step's output gets inv_output = <port> and the one producing its logdet
-// inv_logdet = <port>: what a later pass needs to sum log-determinants and to locate the
-// step when it derives the flow's inverse from the block's `inverse` body.
+// logdet is the body's `logdet` binding. The step ends in one marker node
+//   (y, logdet) = invertible_step(x, y_body, logdet_body){block: "<name>"}
+// so it is a link of the flow's chain like a builtin step: its logdet stays live, and a
+// later pass finds the step's input and block when it derives the flow's inverse from the
+// block's `inverse` body.
 #include <fmt/format.h>
 
 #include "compiler/ir/shape_fns.h"
@@ -96,9 +96,13 @@ Value Evaluator::expand_invertible(const ast::InvertibleDecl& decl, const CallSi
   if (!bind_params(decl.name, site, scope, std::move(leading), inner)) return Value::error();
   if (auto it = globals_.module_of.find(&decl); it != globals_.module_of.end())
     globals_.used_modules.insert(it->second);
+  // The step's input is the block's first parameter (a flow step takes its x first).
+  const Binding* input = decl.params.empty() ? nullptr : inner.local(decl.params.front().name);
+  if (!input || !input->value.is_tensor())
+    return type_error(decl.range, fmt::format("invertible '{}' must take its input tensor as "
+                                              "its first parameter", decl.name));
+  const Value step_input = input->value;
 
-  const int64_t step = inv_steps_++;
-  const size_t first = builder_.emitted().size();
   builder_.namer().enter(decl.name);
   builder_.push_call(decl.name, site.callee);
   builder_.set_flow_chain(false);
@@ -138,19 +142,10 @@ Value Evaluator::expand_invertible(const ast::InvertibleDecl& decl, const CallSi
     return Value::error();
   }
 
-  ir::Graph& g = builder_.graph();
-  std::vector<ir::NodeId> nodes(builder_.emitted().begin() + static_cast<std::ptrdiff_t>(first),
-                                builder_.emitted().end());
-  for (ir::NodeId id : nodes) {
-    g.node(id).attrs["inv_block"] = decl.name;
-    g.node(id).attrs["inv_step"] = step;
-  }
-  auto mark = [&](const Value& v, const char* key) {
-    for (ir::NodeId id : nodes)
-      if (id == v.ref.node) g.node(id).attrs[key] = static_cast<int64_t>(v.ref.port);
-  };
-  mark(ret, "inv_output");
-  mark(logdet, "inv_logdet");
+  std::optional<ir::NodeId> marker = builder_.emit(
+      ir::Op::InvertibleStep, {step_input, ret, logdet}, {{"block", decl.name}}, site.callee);
+  if (!marker) return Value::error();
+  ret = builder_.result(*marker, 0);
   ret.origin.clear();
   ret.origin_range = SourceRange{};
   return ret;

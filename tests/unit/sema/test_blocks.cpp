@@ -132,39 +132,28 @@ model m() {
 }
 )gen";
 
-TEST(Invertible, UserStepsExpandForwardAndMarkNodes) {
+TEST(Invertible, UserStepsExpandForwardAndEndInAMarker) {
   auto a = analyze(kUserFlow);
   ASSERT_TRUE(a->program) << a->rendered();
   const ir::Graph& g = a->role("f").graph;
   EXPECT_EQ(count_ops(g, Op::ActNorm), 1u);
-  // Step 0: scale2 (a const for f, the mul, a const for the logdet).
-  std::vector<ir::NodeId> step0, step1;
-  for (ir::NodeId id : g.ids()) {
-    const ir::Attrs& at = g.node(id).attrs;
-    if (!at.count("inv_step")) continue;
-    (ir::attr_int(at, "inv_step") == 0 ? step0 : step1).push_back(id);
-  }
-  ASSERT_EQ(step0.size(), 3u);
-  for (ir::NodeId id : step0) EXPECT_EQ(ir::attr_string(g.node(id).attrs, "inv_block"), "scale2");
-  const ir::Node& mul = g.node(step0[1]);
-  EXPECT_EQ(mul.op, Op::Mul);
-  EXPECT_EQ(ir::attr_int(mul.attrs, "inv_output"), 0);
-  const ir::Node& logdet0 = g.node(step0[2]);
-  EXPECT_EQ(logdet0.op, Op::Const);
-  EXPECT_EQ(ir::attr_int(logdet0.attrs, "inv_logdet"), 0);
-  // Step 1: shift, with a tensor logdet from sum.
-  bool saw_sum = false;
-  for (ir::NodeId id : step1) {
-    EXPECT_EQ(ir::attr_string(g.node(id).attrs, "inv_block"), "shift");
-    if (g.node(id).op == Op::Sum) {
-      saw_sum = true;
-      EXPECT_EQ(ir::attr_int(g.node(id).attrs, "inv_logdet"), 0);
-    }
-    if (g.node(id).op == Op::Add) {
-      EXPECT_EQ(ir::attr_int(g.node(id).attrs, "inv_output"), 0);
-    }
-  }
-  EXPECT_TRUE(saw_sum);
+  std::vector<ir::NodeId> steps = g.find(Op::InvertibleStep);
+  ASSERT_EQ(steps.size(), 2u);
+  // Step 0: scale2 — x * f for y, a const for the logdet; its input is the role's x.
+  const ir::Node& scale = g.node(steps[0]);
+  EXPECT_EQ(ir::attr_string(scale.attrs, "block"), "scale2");
+  EXPECT_EQ(g.node(scale.inputs[0].node).op, Op::Input);
+  EXPECT_EQ(g.node(scale.inputs[1].node).op, Op::Mul);
+  EXPECT_EQ(g.node(scale.inputs[2].node).op, Op::Const);
+  // Step 1: shift, after actnorm, with a tensor logdet from sum.
+  const ir::Node& shift = g.node(steps[1]);
+  EXPECT_EQ(ir::attr_string(shift.attrs, "block"), "shift");
+  EXPECT_EQ(g.node(shift.inputs[0].node).op, Op::ActNorm);
+  EXPECT_EQ(g.node(shift.inputs[1].node).op, Op::Add);
+  EXPECT_EQ(g.node(shift.inputs[2].node).op, Op::Sum);
+  // The flow's result is the last marker's y.
+  const ir::Node& out = g.node(g.find(Op::Output).front());
+  EXPECT_EQ(out.inputs[0], (ir::ValueRef{steps[1], 0}));
   EXPECT_EQ(param_names(g), std::vector<std::string>{"f.x.step0.actnorm0"});
 }
 
