@@ -5,7 +5,7 @@
 #
 # Usage: bench/run_bench.sh [BUILD_DIR]        (default: build; needs peer_vae, peer_dcgan, genc)
 # Environment: STEPS (timed steps, default 200), WARMUP (default 20), THREADS (default nproc),
-# GENC (the genc binary, default BUILD_DIR/tools/genc/genc).
+# GENC (the genc binary, default BUILD_DIR/tools/genc/genc), OMP_WAIT_POLICY (default PASSIVE).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,6 +14,10 @@ steps=${STEPS:-200}
 warmup=${WARMUP:-20}
 threads=${THREADS:-$(nproc)}
 export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads
+# Idle OpenMP workers sleep instead of spinning. On a shared machine spinning workers that
+# compete with other processes for the cores made the C++ VAE 10-40x slower (1.5 vs 46
+# steps/s at 2 threads, measured); set OMP_WAIT_POLICY=ACTIVE on a dedicated machine.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 
 declare -A rate  # rate[SYSTEM/MODEL] = steps/s or n/a
 systems=(libtorch-cpp pytorch-eager genc)
@@ -60,7 +64,7 @@ for model in vae dcgan; do
 done
 # ---------------------------------------------------------------------------------------
 
-echo "steps=$steps warmup=$warmup threads=$threads"
+echo "steps=$steps warmup=$warmup threads=$threads OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
 printf '%-14s %-6s %10s %8s\n' system model steps/s "vs C++"
 for model in vae dcgan; do
   base=${rate[libtorch-cpp/$model]}

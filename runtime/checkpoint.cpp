@@ -31,12 +31,13 @@ int64_t read_int(torch::serialize::InputArchive& a, const std::string& key) {
 /// Opens `path` as an archive of our format, or throws RuntimeUserError.
 void open(const std::string& path, torch::serialize::InputArchive& archive) {
   if (!std::filesystem::exists(path)) throw file_error(path, "no such file");
+  bool ours = false;
   try {
     archive.load_from(path);
-    if (read_string(archive, "format") != kFormat) throw file_error(path, "not a genc checkpoint");
-  } catch (const c10::Error&) {
-    throw file_error(path, "not a genc checkpoint");
+    ours = read_string(archive, "format") == kFormat;
+  } catch (const std::exception&) {  // c10::Error, and TorchScript's errors on other files
   }
+  if (!ours) throw file_error(path, "not a genc checkpoint");
 }
 
 CheckpointMeta read_meta(torch::serialize::InputArchive& a) {
@@ -84,7 +85,7 @@ CheckpointMeta read_checkpoint_meta(const std::string& path) {
   open(path, a);
   try {
     return read_meta(a);
-  } catch (const c10::Error&) {
+  } catch (const std::exception&) {
     throw file_error(path, "not a genc checkpoint");
   }
 }
@@ -104,10 +105,10 @@ RunState load_checkpoint(const std::string& path, Executor& executor) {
     torch::serialize::InputArchive state;
     a.read("executor", state);
     executor.load(state);
-  } catch (const c10::Error&) {
-    throw file_error(path, "not a genc checkpoint of this model");
   } catch (const RuntimeUserError& e) {
     throw file_error(path, e.what());
+  } catch (const std::exception&) {
+    throw file_error(path, "not a genc checkpoint of this model");
   }
   return run;
 }

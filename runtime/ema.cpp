@@ -1,6 +1,8 @@
 // Ema: the moving average update and the in-place swap.
 #include "runtime/ema.h"
 
+#include <ATen/core/grad_mode.h>
+
 namespace genc::runtime {
 
 Ema::Ema(std::vector<at::Tensor> params, double decay) : params_(std::move(params)), decay_(decay) {

@@ -109,18 +109,35 @@ void Executor::with_eval_weights(const std::function<void()>& fn) {
   if (ema_) ema_->swap();
 }
 
-std::vector<double> Executor::eval_sums(const Data& batch) {
+std::vector<double> Executor::batch_sums(const Data& batch) {
   GENC_ASSERT(eval_ != nullptr, "the program has no eval graph");
+  Data b = to_device(batch, device_);
+  eval_->run({b.x, labels_of(b)}, b.size(), /*training=*/false, eval_rng_);
+  std::vector<at::Tensor> parts;
+  for (size_t i = 0; i < eval_->output_names().size(); ++i) parts.push_back(eval_->output(i).sum());
+  at::Tensor values = at::stack(parts).to(at::kDouble).cpu();
+  return {values.data_ptr<double>(), values.data_ptr<double>() + values.numel()};
+}
+
+std::vector<double> Executor::eval_sums(const Data& batch) {
   std::vector<double> sums;
-  with_eval_weights([&] {
-    Data b = to_device(batch, device_);
-    eval_->run({b.x, labels_of(b)}, b.size(), /*training=*/false, eval_rng_);
-    std::vector<at::Tensor> parts;
-    for (size_t i = 0; i < eval_->output_names().size(); ++i) parts.push_back(eval_->output(i).sum());
-    at::Tensor values = at::stack(parts).to(at::kDouble).cpu();
-    sums.assign(values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
-  });
+  with_eval_weights([&] { sums = batch_sums(batch); });
   return sums;
+}
+
+std::pair<std::vector<double>, int64_t> Executor::eval_all(const EvalBatches& batches) {
+  reset_eval_rng();
+  std::vector<double> sums(eval_outputs().size(), 0.0);
+  int64_t count = 0;
+  with_eval_weights([&] {
+    for (int64_t i = 0; i < batches.size(); ++i) {
+      Data b = batches[i];
+      std::vector<double> s = batch_sums(b);
+      for (size_t k = 0; k < sums.size(); ++k) sums[k] += s[k];
+      count += b.size();
+    }
+  });
+  return {sums, count};
 }
 
 Data Executor::sample(int64_t n, uint64_t seed) {

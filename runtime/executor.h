@@ -14,6 +14,7 @@
 #include "compiler/ir/program.h"
 #include "compiler/lower/training_program.h"
 #include "runtime/compiled_graph.h"
+#include "runtime/data/batcher.h"
 #include "runtime/data/data.h"
 #include "runtime/ema.h"
 #include "runtime/optimizer.h"
@@ -42,8 +43,9 @@ class Executor {
   Executor(const lower::TrainingProgram& program, const ir::Model& model, const TrainConfig& config,
            torch::Device device);
 
-  /// The seed of the training random stream (a generator on the executor's device):
-  /// parameters are initialised from init_seed(seed), training draws from train_seed(seed).
+  /// Seeds derived from the configuration's seed: parameters are initialised from
+  /// init_seed(seed); training draws come from a generator seeded with train_seed(seed)
+  /// (a private CPU generator, or the device's default generator on a GPU).
   static uint64_t init_seed(uint64_t seed);
   static uint64_t train_seed(uint64_t seed);
 
@@ -70,6 +72,9 @@ class Executor {
   /// Runs the eval graph in eval mode on one batch (EMA weights when configured);
   /// returns each output summed over the batch.
   std::vector<double> eval_sums(const Data& batch);
+  /// Evaluates all of `batches` from a restarted evaluation stream, with the EMA weights
+  /// swapped in once: each output summed over every example, and the example count.
+  std::pair<std::vector<double>, int64_t> eval_all(const EvalBatches& batches);
 
   bool can_sample() const { return sample_ != nullptr; }
   /// `n` samples in eval mode (EMA weights when configured), drawn from a stream seeded
@@ -95,6 +100,8 @@ class Executor {
 
   /// Runs `fn` with the EMA weights swapped in (when configured).
   void with_eval_weights(const std::function<void()>& fn);
+  /// The eval graph's outputs summed over one batch (weights as they are).
+  std::vector<double> batch_sums(const Data& batch);
 
   torch::Device device_;
   TrainConfig config_;

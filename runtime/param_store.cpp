@@ -1,12 +1,28 @@
 // ParamStore: builds the module tree of a model's parameter nodes and looks them up.
 #include "runtime/param_store.h"
 
+#include <set>
 #include <sstream>
 
 #include "compiler/support/diagnostics.h"
 #include "runtime/param_init.h"
 
 namespace genc::runtime {
+namespace {
+
+/// A path component as a submodule name: checkpoints are TorchScript archives whose
+/// attribute names must be Python identifiers other than keywords, so `return` (the
+/// binding of a return statement) becomes `return_`.
+std::string module_name(const std::string& part) {
+  static const std::set<std::string> keywords = {
+      "False", "None",   "True",    "and",      "as",     "assert", "async", "await",  "break",
+      "class", "continue", "def",   "del",      "elif",   "else",   "except", "finally", "for",
+      "from",  "global", "if",      "import",   "in",     "is",     "lambda", "nonlocal", "not",
+      "or",    "pass",   "raise",   "return",   "try",    "while",  "with",  "yield"};
+  return keywords.count(part) ? part + "_" : part;
+}
+
+}  // namespace
 
 at::Tensor ParamModule::get(const std::string& name) const {
   if (const at::Tensor* p = named_parameters(/*recurse=*/false).find(name)) return *p;
@@ -33,10 +49,9 @@ ParamStore::ParamStore(const ir::Model& model, torch::Device device, uint64_t se
 
 ParamModule& ParamStore::create(const std::string& node_name) {
   std::shared_ptr<ParamModule> at = root_;
-  std::string path;
   std::istringstream parts(node_name);
-  for (std::string part; std::getline(parts, part, '.');) {
-    path += (path.empty() ? "" : ".") + part;
+  for (std::string raw; std::getline(parts, raw, '.');) {
+    std::string part = module_name(raw);
     auto children = at->named_children();
     if (const auto* child = children.find(part)) {
       at = std::dynamic_pointer_cast<ParamModule>(*child);

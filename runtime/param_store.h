@@ -46,7 +46,9 @@ class ParamStore {
 
   /// The trainable tensors of the listed parameter nodes, in that order.
   std::vector<at::Tensor> parameters(const std::vector<std::string>& node_names) const;
-  /// Every trainable tensor, keyed by its full dotted name, sorted.
+  /// Every trainable tensor, keyed by its full dotted name, sorted. Names are the node
+  /// names with a Python keyword component suffixed by '_' (`D.return_.linear0.weight`),
+  /// as TorchScript archives need.
   std::vector<std::pair<std::string, at::Tensor>> named_parameters() const;
 
   torch::Device device() const { return device_; }

@@ -143,17 +143,8 @@ void Trainer::log(int64_t step, const std::vector<StepMetrics>& metrics) {
 }
 
 std::vector<std::pair<std::string, double>> Trainer::evaluate() {
-  executor_->reset_eval_rng();
-  EvalBatches batches(eval_data_ ? *eval_data_ : train_data_, eval_batch_);
+  auto [sums, count] = executor_->eval_all(EvalBatches(eval_data_ ? *eval_data_ : train_data_, eval_batch_));
   const std::vector<std::string>& names = executor_->eval_outputs();
-  std::vector<double> sums(names.size(), 0.0);
-  int64_t count = 0;
-  for (int64_t i = 0; i < batches.size(); ++i) {
-    Data b = batches[i];
-    std::vector<double> s = executor_->eval_sums(b);
-    for (size_t k = 0; k < sums.size(); ++k) sums[k] += s[k];
-    count += b.size();
-  }
   std::vector<std::pair<std::string, double>> out;
   for (size_t k = 0; k < names.size(); ++k) out.emplace_back(names[k], sums[k] / std::max<int64_t>(1, count));
   return out;

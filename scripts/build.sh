@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${GENC_BUILD_DIR:-build}
+# ccache hits across clones of the repo: hash paths relative to the checkout.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 cmake -S . -B "$build_dir" -DGENC_BUILD_RUNTIME="${GENC_BUILD_RUNTIME:-ON}" >/dev/null
 targets=()
 for t in "$@"; do targets+=(--target "$t"); done

@@ -23,7 +23,9 @@ struct Data {
 };
 
 struct LoadOptions {
-  /// Relative file paths in a source resolve against this directory ("" = the working directory).
+  /// Relative file paths in a source resolve against this directory ("" = the working
+  /// directory). Sema already rewrites paths relative to the .gen file into paths relative
+  /// to the working directory, so IR from sema needs "" here.
   std::string base_dir;
   /// Seed of the generated toy sets.
   uint64_t seed = 0;
@@ -36,15 +38,14 @@ struct LoadOptions {
 /// y is kept exactly when ds.y is declared, and its ids must lie in 0..classes-1.
 /// Throws RuntimeUserError naming the file and the problem.
 ///
-/// Source arguments, by name (sema names positional arguments in this order):
-///   fashion_mnist(split: "train"|"test")           x f32 [1,28,28] in [0,1], y label of 10
-///   idx(images: "path", labels: "path")           labels optional; images [N,H,W] -> [N,1,H,W]
-///   npy(path: "file.npy")                          x f32 [N,...]; u1 data is scaled to [0,1]
-///   csv(path: "file.csv")                          x f32 [N,columns]; every column is a feature
-///   image_folder(dir: "dir", size: 32)             x f32 [3,size,size] in [0,1]; class sub-folders give y
-///   moons(n, noise: 0) circles(n, noise: 0) eight_gaussians(n) checkerboard(n) swiss_roll(n, noise: 0)
-///                                                  x f32 [2]
-/// Transforms: binarize, scale(lo, hi), flatten, tokens(levels).
+/// Source arguments, by name, all present (sema fills the defaults; compiler/sema/data.cpp):
+///   fashion_mnist(split: "train"|"test")   x f32 [1,28,28] in [0,1], y label of 10
+///   idx(images, labels)                    labels optional; images [N,H,W] -> [N,1,H,W] in [0,1]
+///   npy(path)                              x [N,...]: float arrays as f32, integer arrays as i64
+///   csv(path)                              x f32 [N,columns]; every column is a feature
+///   image_folder(dir, size)                x f32 [3,size,size] in [0,1]; class sub-folders give y
+///   moons circles eight_gaussians checkerboard swiss_roll (n, noise)    x f32 [2]
+/// Transforms: binarize(threshold), scale(lo, hi), flatten, tokens(levels).
 Data load_dataset(const ir::Dataset& ds, const LoadOptions& options = {});
 
 }  // namespace genc::runtime

@@ -1,5 +1,7 @@
 // load_dataset: dispatches a compiled `data` declaration to its source, applies its
 // transforms and checks the tensors against the declared example types.
+#include "runtime/data/data.h"
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -7,7 +9,6 @@
 #include "compiler/ir/program.h"
 #include "compiler/support/diagnostics.h"
 #include "runtime/data/csv.h"
-#include "runtime/data/data.h"
 #include "runtime/data/idx.h"
 #include "runtime/data/image_folder.h"
 #include "runtime/data/npy.h"
@@ -26,23 +27,24 @@ std::string resolve(const LoadOptions& options, const std::string& path) {
 Data load_source(const ir::Setting& s, const LoadOptions& options) {
   const ir::Attrs& a = s.args;
   auto path = [&](const char* key) { return resolve(options, ir::attr_string(a, key)); };
-  const double noise = ir::attr_float_or(a, "noise", 0.0);
   if (s.name == "fashion_mnist") return fashion_mnist(ir::attr_string(a, "split"), options.fashion_mnist_dir);
   if (s.name == "idx") return read_idx(path("images"), a.count("labels") ? path("labels") : "");
   if (s.name == "npy") return {read_npy(path("path")), std::nullopt};
   if (s.name == "csv") return {read_csv(path("path")), std::nullopt};
   if (s.name == "image_folder") return image_folder(path("dir"), ir::attr_int(a, "size"));
-  auto n = [&] { return ir::attr_int(a, "n"); };
-  if (s.name == "moons") return {moons(n(), noise, options.seed), std::nullopt};
-  if (s.name == "circles") return {circles(n(), noise, options.seed), std::nullopt};
-  if (s.name == "eight_gaussians") return {eight_gaussians(n(), options.seed), std::nullopt};
-  if (s.name == "checkerboard") return {checkerboard(n(), options.seed), std::nullopt};
-  if (s.name == "swiss_roll") return {swiss_roll(n(), noise, options.seed), std::nullopt};
+  using Toy = at::Tensor (*)(int64_t, double, uint64_t);
+  static const std::pair<const char*, Toy> kToys[] = {{"moons", moons},
+                                                      {"circles", circles},
+                                                      {"eight_gaussians", eight_gaussians},
+                                                      {"checkerboard", checkerboard},
+                                                      {"swiss_roll", swiss_roll}};
+  for (const auto& [name, make] : kToys)
+    if (s.name == name) return {make(ir::attr_int(a, "n"), ir::attr_float(a, "noise"), options.seed), std::nullopt};
   internal_error("load_dataset: unknown data source '" + s.name + "'");
 }
 
 at::Tensor apply_transform(const ir::Setting& t, const at::Tensor& x) {
-  if (t.name == "binarize") return transforms::binarize(x);
+  if (t.name == "binarize") return transforms::binarize(x, ir::attr_float(t.args, "threshold"));
   if (t.name == "scale") return transforms::scale(x, ir::attr_float(t.args, "lo"), ir::attr_float(t.args, "hi"));
   if (t.name == "flatten") return transforms::flatten(x);
   if (t.name == "tokens") return transforms::tokens(x, ir::attr_int(t.args, "levels"));

@@ -79,12 +79,12 @@ NpyHeader parse_header(const std::string& path, const std::string& bytes) {
   return h;
 }
 
-template <typename T>
-void convert(const char* src, float* out, int64_t count, float divisor) {
+template <typename From, typename To>
+void convert(const char* src, To* out, int64_t count) {
   for (int64_t i = 0; i < count; ++i) {
-    T v;
-    std::memcpy(&v, src + i * sizeof(T), sizeof(T));
-    out[i] = static_cast<float>(v) / divisor;
+    From v;
+    std::memcpy(&v, src + i * sizeof(From), sizeof(From));
+    out[i] = static_cast<To>(v);
   }
 }
 
@@ -109,13 +109,13 @@ at::Tensor read_npy(const std::string& path) {
   if (found < expected)
     throw file_error(path, fmt::format("truncated (expected {} bytes of data, found {})", expected, found));
 
-  at::Tensor x = at::empty(h.shape, at::kFloat);
-  float* out = x.data_ptr<float>();
   const char* src = bytes.data() + h.data_offset;
-  if (h.descr == "<f4") convert<float>(src, out, count, 1.0f);
-  else if (h.descr == "<f8") convert<double>(src, out, count, 1.0f);
-  else if (h.descr == "<i8") convert<int64_t>(src, out, count, 1.0f);
-  else convert<uint8_t>(src, out, count, 255.0f);
+  const bool is_float = h.descr.find('f') != std::string::npos;
+  at::Tensor x = at::empty(h.shape, is_float ? at::kFloat : at::kLong);
+  if (h.descr == "<f4") convert<float>(src, x.data_ptr<float>(), count);
+  else if (h.descr == "<f8") convert<double>(src, x.data_ptr<float>(), count);
+  else if (h.descr == "<i8") convert<int64_t>(src, x.data_ptr<int64_t>(), count);
+  else convert<uint8_t>(src, x.data_ptr<int64_t>(), count);
   return x;
 }
 

@@ -7,9 +7,9 @@
 
 namespace genc::runtime {
 
-/// The array in `path` as float32, in C order, shape as stored (at least one axis: the
-/// examples). Element types: little-endian f4, f8 and i8 convert as they are; u1 is
-/// treated as pixel data and scaled by 1/255 to [0,1]. Fortran order is rejected.
+/// The array in `path`, in C order, shape as stored (at least one axis: the examples).
+/// Little-endian float types (f4, f8) load as float32, integer types (u1, i8) as int64,
+/// values unchanged. Fortran order is rejected.
 at::Tensor read_npy(const std::string& path);
 
 }  // namespace genc::runtime

@@ -49,23 +49,22 @@ at::Tensor circles(int64_t n, double noise, uint64_t seed) {
   });
 }
 
-at::Tensor eight_gaussians(int64_t n, uint64_t seed) {
-  return generate("eight_gaussians", n, seed, 3, [](Rng& rng, int64_t) {
+at::Tensor eight_gaussians(int64_t n, double noise, uint64_t seed) {
+  return generate("eight_gaussians", n, seed, 3, [noise](Rng& rng, int64_t) {
     const double t = kPi / 4.0 * static_cast<double>(rng.below(8));
-    const double a = 4.0 * std::cos(t) + 0.5 * rng.normal();
-    const double b = 4.0 * std::sin(t) + 0.5 * rng.normal();
-    return std::pair{a / 1.414, b / 1.414};
+    const double r = 4.0 / 1.414;
+    return std::pair{r * std::cos(t) + noise * rng.normal(), r * std::sin(t) + noise * rng.normal()};
   });
 }
 
-at::Tensor checkerboard(int64_t n, uint64_t seed) {
-  return generate("checkerboard", n, seed, 4, [](Rng& rng, int64_t) {
+at::Tensor checkerboard(int64_t n, double noise, uint64_t seed) {
+  return generate("checkerboard", n, seed, 4, [noise](Rng& rng, int64_t) {
     const double a = 4.0 * rng.uniform() - 2.0;
     const double column = std::floor(a);  // -2 .. 1
     const double within = rng.uniform();
     const double row = static_cast<double>(rng.below(2));
     const double b = within - 2.0 * row + std::fmod(column + 2.0, 2.0);
-    return std::pair{2.0 * a, 2.0 * b};
+    return std::pair{2.0 * a + noise * rng.normal(), 2.0 * b + noise * rng.normal()};
   });
 }
 

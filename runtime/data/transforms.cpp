@@ -7,7 +7,7 @@
 
 namespace genc::runtime::transforms {
 
-at::Tensor binarize(const at::Tensor& x) { return x.gt(0.5).to(at::kFloat); }
+at::Tensor binarize(const at::Tensor& x, double threshold) { return x.gt(threshold).to(at::kFloat); }
 
 at::Tensor scale(const at::Tensor& x, double lo, double hi) { return x.mul(hi - lo).add_(lo); }
 
@@ -15,7 +15,7 @@ at::Tensor flatten(const at::Tensor& x) { return x.reshape({x.size(0), -1}); }
 
 at::Tensor tokens(const at::Tensor& x, int64_t levels) {
   if (levels < 2) throw RuntimeUserError("tokens: levels must be at least 2, got " + std::to_string(levels));
-  return transforms::flatten(x).clamp(0.0, 1.0).mul_(static_cast<double>(levels - 1)).round_().to(at::kLong);
+  return x.clamp(0.0, 1.0).mul_(static_cast<double>(levels - 1)).round_().to(at::kLong);
 }
 
 }  // namespace genc::runtime::transforms

@@ -8,14 +8,14 @@
 
 namespace genc::runtime::transforms {
 
-/// 1.0 where x > 0.5, else 0.0 (float32).
-at::Tensor binarize(const at::Tensor& x);
+/// 1.0 where x > threshold, else 0.0 (float32).
+at::Tensor binarize(const at::Tensor& x, double threshold = 0.5);
 /// Maps [0,1] linearly to [lo, hi].
 at::Tensor scale(const at::Tensor& x, double lo, double hi);
 /// [N, ...] -> [N, prod(...)].
 at::Tensor flatten(const at::Tensor& x);
 /// Quantizes x in [0,1] to int64 tokens round(x * (levels-1)) in 0..levels-1 (x is clamped
-/// to [0,1] first), flattened to [N, prod(...)]. levels >= 2.
+/// to [0,1] first); the shape is kept (flatten first for a token sequence). levels >= 2.
 at::Tensor tokens(const at::Tensor& x, int64_t levels);
 
 }  // namespace genc::runtime::transforms

@@ -1,6 +1,7 @@
 // Forward kernels of the flow ops: coupling masks, affine/additive couplings, actnorm (with
 // Glow's data-dependent initialisation), invertible 1x1 convolutions, permutations,
-// squeeze, logit and dequantize. Each invertible step returns (y, logdet [B]).
+// squeeze, logit, dequantize and the marker of a user invertible step. Each invertible
+// step returns (y, logdet [B]).
 #include <cmath>
 
 #include "runtime/data/rng.h"
@@ -208,6 +209,19 @@ class FixedStepKernel : public Kernel {
   double alpha_ = 0.05, levels_ = 256;
 };
 
+/// A user invertible's forward, already expanded: (x, y, logdet) -> (y, logdet).
+class InvertibleStepKernel : public Kernel {
+ public:
+  explicit InvertibleStepKernel(const KernelSpec& s) : y_in_(s.in[1]), logdet_in_(s.in[2]), y_(s.out[0]), logdet_(s.out[1]) {}
+  void run(Frame& f) override {
+    f.slots[y_] = f.slots[y_in_];
+    f.slots[logdet_] = f.slots[logdet_in_];
+  }
+
+ private:
+  int y_in_, logdet_in_, y_, logdet_;
+};
+
 }  // namespace
 
 std::unique_ptr<Kernel> make_flow(const KernelSpec& spec) {
@@ -221,6 +235,7 @@ std::unique_ptr<Kernel> make_flow(const KernelSpec& spec) {
     case Op::Squeeze:
     case Op::Logit:
     case Op::Dequantize: return std::make_unique<FixedStepKernel>(spec);
+    case Op::InvertibleStep: return std::make_unique<InvertibleStepKernel>(spec);
     default: return nullptr;
   }
 }

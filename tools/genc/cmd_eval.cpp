@@ -49,11 +49,11 @@ struct EvalArgs {
   bool json = false;
 };
 
-/// Sets `iw` on every elbo objective: to `iw` when `force`, else only where it is unset.
+/// Sets `iw` on every elbo objective: to `iw` when `force`, else only where it is unset (0).
 void set_iw(ir::Program& program, int64_t iw, bool force) {
   for (ir::Model& m : program.models) {
     if (!m.objective || m.objective->name != "elbo") continue;
-    if (force || !m.objective->args.count("iw")) m.objective->args["iw"] = iw;
+    if (force || ir::attr_int_or(m.objective->args, "iw", 0) == 0) m.objective->args["iw"] = iw;
   }
 }
 
@@ -188,7 +188,10 @@ int run_eval(const EvalArgs& a) {
       restore(session, a.checkpoint, [&](ir::Program& p) { set_iw(p, a.iw, force_iw); });
   if (!r) return std::max(session.finish(), 1);
   const runtime::Executor& ex = *r->executor;
-  bool want_fd = a.fd || (!ex.has_eval() && ex.can_sample());
+  if (a.fd && !ex.can_sample())
+    return print_error("model '" + r->meta.model + "' (objective " + r->training.plan.objective +
+                       ") cannot draw samples, so it has no FD");
+  bool want_fd = ex.can_sample() && (a.fd || !ex.has_eval());
   if (!ex.has_eval() && !want_fd)
     return print_error("model '" + r->meta.model + "' (objective " + r->training.plan.objective +
                        ") has nothing to evaluate yet");

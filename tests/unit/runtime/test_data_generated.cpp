@@ -20,8 +20,8 @@ TEST(Toy, ShapesAndDeterminism) {
   const std::vector<std::pair<const char*, Gen>> sets = {
       {"moons", [](int64_t n, uint64_t s) { return moons(n, 0.1, s); }},
       {"circles", [](int64_t n, uint64_t s) { return circles(n, 0.1, s); }},
-      {"eight_gaussians", [](int64_t n, uint64_t s) { return eight_gaussians(n, s); }},
-      {"checkerboard", [](int64_t n, uint64_t s) { return checkerboard(n, s); }},
+      {"eight_gaussians", [](int64_t n, uint64_t s) { return eight_gaussians(n, 0.1, s); }},
+      {"checkerboard", [](int64_t n, uint64_t s) { return checkerboard(n, 0.1, s); }},
       {"swiss_roll", [](int64_t n, uint64_t s) { return swiss_roll(n, 0.1, s); }},
   };
   for (const auto& [name, gen] : sets) {
@@ -53,15 +53,20 @@ TEST(Toy, GeometryWithoutNoise) {
   EXPECT_LE(t.max().item<float>(), 4.5f * M_PI + 1e-3);
 
   // Checkerboard: every point in a dark cell (cells of side 2, cell indices summing to even).
-  at::Tensor cells = checkerboard(2000, 3).div(2.0).floor().sum(1).to(at::kLong);
+  at::Tensor c = checkerboard(2000, 0.0, 3);
+  at::Tensor cells = c.div(2.0).floor().sum(1).to(at::kLong);
   EXPECT_TRUE(cells.remainder(2).eq(0).all().item<bool>());
-  at::Tensor c = checkerboard(2000, 3);
   EXPECT_GE(c.min().item<float>(), -4.0f);
   EXPECT_LT(c.max().item<float>(), 4.0f);
 
-  // Eight Gaussians: centres at radius 4/1.414, so the mean radius is close to it.
-  const float mean_r = eight_gaussians(4000, 5).norm(2, 1).mean().item<float>();
-  EXPECT_NEAR(mean_r, 4.0f / 1.414f, 0.1f);
+  // Eight Gaussians: exactly the eight centres at radius 4/1.414, each used.
+  at::Tensor g = eight_gaussians(4000, 0.0, 5);
+  EXPECT_TRUE(at::allclose(g.norm(2, 1), at::full({4000}, 4.0f / 1.414f), 1e-5, 1e-5));
+  at::Tensor octant = at::atan2(g.select(1, 1), g.select(1, 0)).div(M_PI / 4).round().remainder(8).to(at::kLong);
+  EXPECT_GT(at::bincount(octant, {}, 8).min().item<int64_t>(), 400);
+  // Noise is Gaussian of the given std around the clean shape.
+  at::Tensor spread = eight_gaussians(4000, 0.3, 5).sub(g);
+  EXPECT_NEAR(spread.std().item<float>(), 0.3f, 0.02f);
 }
 
 TEST(Toy, RejectsEmpty) { EXPECT_THROW(moons(0, 0.1, 1), RuntimeUserError); }
@@ -69,13 +74,14 @@ TEST(Toy, RejectsEmpty) { EXPECT_THROW(moons(0, 0.1, 1), RuntimeUserError); }
 TEST(Transforms, EachTransform) {
   at::Tensor x = at::tensor(std::vector<float>{0.0f, 0.25f, 0.5f, 0.75f, 1.0f, 0.6f}).reshape({2, 1, 3});
   EXPECT_TRUE(at::equal(transforms::binarize(x), at::tensor(std::vector<float>{0, 0, 0, 1, 1, 1}).reshape({2, 1, 3})));
+  EXPECT_TRUE(at::equal(transforms::binarize(x, 0.2), at::tensor(std::vector<float>{0, 1, 1, 1, 1, 1}).reshape({2, 1, 3})));
   EXPECT_TRUE(at::allclose(transforms::scale(x, -1, 1), x.mul(2).sub(1)));
   EXPECT_TRUE(at::allclose(transforms::scale(x, 2, 4).min(), at::scalar_tensor(2.0f)));
   EXPECT_EQ(transforms::flatten(x).sizes(), (std::vector<int64_t>{2, 3}));
 
   at::Tensor t = transforms::tokens(transforms::binarize(x), 2);
   EXPECT_EQ(t.scalar_type(), at::kLong);
-  EXPECT_TRUE(at::equal(t, at::tensor(std::vector<int64_t>{0, 0, 0, 1, 1, 1}).reshape({2, 3})));
+  EXPECT_TRUE(at::equal(t, at::tensor(std::vector<int64_t>{0, 0, 0, 1, 1, 1}).reshape({2, 1, 3})));
   // 256 levels invert the byte -> [0,1] scaling exactly.
   at::Tensor bytes = at::arange(256, at::kLong);
   EXPECT_TRUE(at::equal(transforms::tokens(bytes.to(at::kFloat).div(255.0).reshape({1, 256}), 256).flatten(), bytes));
@@ -105,8 +111,8 @@ TEST(LoadDataset, ToySetWithSeed) {
   EXPECT_FALSE(d.y.has_value());
   EXPECT_TRUE(at::equal(d.x, moons(300, 0.05, 0)));
   EXPECT_TRUE(at::equal(load_dataset(ds, b).x, moons(300, 0.05, 11)));
-  // noise is optional
-  EXPECT_TRUE(at::equal(load_dataset(dataset("swiss_roll", {{"n", int64_t{10}}}, {2})).x, swiss_roll(10, 0.0, 0)));
+  EXPECT_TRUE(at::equal(load_dataset(dataset("swiss_roll", {{"n", int64_t{10}}, {"noise", 0.3}}, {2})).x,
+                        swiss_roll(10, 0.3, 0)));
 }
 
 TEST(LoadDataset, FashionWithTransformsAndLabels) {
@@ -126,7 +132,7 @@ TEST(LoadDataset, FashionWithTransformsAndLabels) {
 
 TEST(LoadDataset, TokensGiveIntegerExamples) {
   ir::Dataset ds = dataset("fashion_mnist", {{"split", std::string("test")}}, {784});
-  ds.transforms = {{"binarize", {}, {}}, {"flatten", {}, {}}, {"tokens", {{"levels", int64_t{2}}}, {}}};
+  ds.transforms = {{"binarize", {{"threshold", 0.5}}, {}}, {"flatten", {}, {}}, {"tokens", {{"levels", int64_t{2}}}, {}}};
   ds.x = ir::ValueType::tensor({784}, ir::DType::I64);
   ds.x.classes = 2;
   Data d = load_dataset(ds);
@@ -155,9 +161,10 @@ void expect_load_error(const ir::Dataset& ds, const std::vector<std::string>& pa
 }
 
 TEST(LoadDataset, TypeMismatchesAreUserErrors) {
-  expect_load_error(dataset("moons", {{"n", int64_t{10}}}, {3}), {"dataset 'd'", "moons(n: 10)", "f32[2]", "f32[3]"});
+  expect_load_error(dataset("moons", {{"n", int64_t{10}}, {"noise", 0.1}}, {3}),
+                    {"dataset 'd'", "moons(n: 10, noise: 0.1)", "f32[2]", "f32[3]"});
 
-  ir::Dataset labelled = dataset("moons", {{"n", int64_t{10}}}, {2});
+  ir::Dataset labelled = dataset("moons", {{"n", int64_t{10}}, {"noise", 0.1}}, {2});
   labelled.y = label_of(2);
   expect_load_error(labelled, {"no labels", "i64[] of 2"});
 

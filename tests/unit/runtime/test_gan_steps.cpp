@@ -98,5 +98,43 @@ TEST_F(GanSteps, SamplesHaveTheDataShapeAndDependOnlyOnTheSeed) {
   EXPECT_LE(a.x.abs().max().item<double>(), 1.0);  // tanh output
 }
 
+const char* kConditionalGan = R"gen(
+data fashion = fashion_mnist(split: "train") |> scale(-1, 1)
+model cgan(nz: 8) {
+  generator G(z: [nz], y: label of 10) -> [1,28,28] {
+    h = concat(z, embed(y, 4), dim: 0) |> linear(784) |> tanh
+    return reshape(h, [1,28,28])
+  }
+  discriminator D(x: [1,28,28], y: label of 10) -> [1] {
+    h = concat(flatten(x), embed(y, 4), dim: 0) |> linear(16) |> leaky_relu(0.2)
+    return linear(h, 1)
+  }
+  objective gan(loss: "lsgan")
+}
+train cgan on fashion { batch 16  optimizer adam(lr: 2e-4) }
+)gen";
+
+// (With hinge, the critic's output bias can get an exactly zero gradient: -1 + 1.)
+TEST(ConditionalGan, StepsReadTheLabelsAndTheSamplerDrawsThem) {
+  auto c = compile(kConditionalGan);
+  lower::TrainingProgram p = lower_first(*c);
+  TrainConfig config;
+  Executor e(p, c->model(), config, at::kCPU);
+  auto before = snapshot(e);
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(5);
+  Data batch{at::rand({8, 1, 28, 28}, gen) * 2 - 1, at::randint(10, {8}, gen, at::kLong)};
+  std::vector<StepMetrics> m = e.train_iteration([&] { return batch; });
+  ASSERT_EQ(m.size(), 2u);
+  for (const StepMetrics& s : m) EXPECT_TRUE(std::isfinite(s.values[0]));
+  auto [g, d] = changed(e, before);
+  EXPECT_EQ(g, 3);  // embed, linear (weight, bias)
+  EXPECT_EQ(d, 5);  // embed, two linears
+  Data s = e.sample(12, 1);
+  ASSERT_TRUE(s.y.has_value());
+  EXPECT_EQ(s.y->sizes(), (at::IntArrayRef{12}));
+  EXPECT_GE(s.y->min().item<int64_t>(), 0);
+  EXPECT_LT(s.y->max().item<int64_t>(), 10);
+}
+
 }  // namespace
 }  // namespace genc::runtime::testing

@@ -241,7 +241,8 @@ TEST(KernelGradients, GradientPenaltyIsDifferentiable) {
   ir::ValueRef score = m.op(Op::Linear, {m.op(Op::Linear, {at}, {{"out", int64_t{4}}, {"act", std::string("tanh")}}, "r.h.linear0")},
                             {{"out", int64_t{1}}}, "r.h.linear1");
   m.output(m.op(Op::GradPenalty, {score, at}));
-  check_gradients(m, {randn({3, 3})});
+  // grad_input cuts the path to its operand (as in WGAN-GP, where x_hat is a fresh leaf).
+  check_gradients(m, {randn({3, 3})}, {true, {0}});
 }
 
 TEST(KernelGradients, RepeatAndReduceSamples) {
@@ -289,7 +290,9 @@ TEST(KernelGradients, InvertibleSteps) {
   h = m.op(Op::Squeeze, {h});
   h = m.op(Op::Logit, {m.op(Op::Sigmoid, {h})}, {{"alpha", 0.05}});
   total = m.op(Op::Add, {total, ir::ValueRef{h.node, 1}});
-  m.output(m.op(Op::Add, {m.op(Op::Sum, {h}), total}));
+  h = m.op(Op::InvertibleStep, {x, m.op(Op::Reshape, {h}, {{"shape", std::vector<int64_t>{2, 4, 4}}}), total},
+           {{"block", std::string("user")}});
+  m.output(y_plus_logdet(m, h));
   check_gradients(m, {randn({3, 2, 4, 4})});
 }
 

@@ -73,15 +73,11 @@ StepResult run_step(const lower::TrainingProgram& p, const lower::Step& s, Param
   g.run({x}, x.size(0), true, gen);
   StepResult r;
   r.loss = g.output(0).mean();
-  std::vector<Tensor> params;
+  std::map<const void*, std::string> name_of;
+  for (auto& [name, t] : ps.named_parameters()) name_of[t.unsafeGetTensorImpl()] = name;
+  std::vector<Tensor> params = ps.parameters(group->params);
   std::vector<std::string> names;
-  for (auto& [name, t] : ps.named_parameters()) {
-    for (const std::string& node : group->params)
-      if (name.rfind(node + ".", 0) == 0) {
-        params.push_back(t);
-        names.push_back(name);
-      }
-  }
+  for (const Tensor& t : params) names.push_back(name_of.at(t.unsafeGetTensorImpl()));
   std::vector<Tensor> grads = torch::autograd::grad({r.loss}, params, {}, false, false, true);
   for (size_t i = 0; i < params.size(); ++i) r.grads[names[i]] = grads[i];
   return r;

@@ -144,7 +144,10 @@ TEST_P(Resume, ContinuesExactlyLikeAnUninterruptedRun) {
   for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(at::equal(pa[i].second, pb[i].second)) << pa[i].first;
 }
 
-INSTANTIATE_TEST_SUITE_P(VaeAndGan, Resume, ::testing::Values(kToyVae, kToyGan));
+INSTANTIATE_TEST_SUITE_P(VaeAndGan, Resume, ::testing::Values(kToyVae, kToyGan),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           return std::string(info.index == 0 ? "Vae" : "WganGp");
+                         });
 
 TEST(Trainer, WritesTrainAndTestMetrics) {
   TempDir dir;
@@ -217,6 +220,104 @@ TEST(Trainer, WritesSampleGridsOfImages) {
   Trainer(*c->program, 0, plan, config, o).run();
   EXPECT_TRUE(std::filesystem::exists(dir.file("samples/vae/step_00000001.png")));
   EXPECT_TRUE(std::filesystem::exists(dir.file("samples/vae/step_00000002.png")));
+}
+
+TEST(Trainer, TrainsAClassifier) {
+  const char* text = R"gen(
+data fashion = fashion_mnist(split: "train")
+model net(hidden: 64) {
+  discriminator C(x: [1,28,28]) -> [10] {
+    return x |> flatten |> linear(hidden) |> relu |> linear(10)
+  }
+  objective classify
+}
+train net on fashion { batch 64  optimizer sgd(lr: 0.1)  steps 60  seed 1 }
+)gen";
+  TempDir dir;
+  ToyRun run(text);
+  auto t = run.trainer(dir.path());
+  t->run();
+  std::vector<std::pair<std::string, double>> eval = t->evaluate();
+  ASSERT_EQ(eval.size(), 2u);
+  EXPECT_EQ(eval[1].first, "accuracy");
+  EXPECT_GT(eval[1].second, 0.6) << "60 SGD steps of an MLP reach well over 60% on Fashion-MNIST";
+  EXPECT_LT(eval[0].second, 1.5);
+}
+
+TEST(Ema, AveragesAndSwapsValuesInPlace) {
+  at::Tensor a = at::zeros({2}), b = at::ones({3});
+  Ema ema({a, b}, 0.75);
+  a.fill_(4);
+  b.fill_(5);
+  ema.update();
+  EXPECT_TRUE(at::allclose(ema.shadow()[0], at::full({2}, 1.0)));
+  EXPECT_TRUE(at::allclose(ema.shadow()[1], at::full({3}, 2.0)));
+  ema.swap();
+  EXPECT_TRUE(at::allclose(a, at::full({2}, 1.0)));
+  EXPECT_TRUE(at::allclose(ema.shadow()[0], at::full({2}, 4.0)));
+  ema.swap();
+  EXPECT_TRUE(at::allclose(a, at::full({2}, 4.0)));
+  EXPECT_TRUE(at::allclose(b, at::full({3}, 5.0)));
+}
+
+TEST(Ema, EvaluationAndSamplingUseTheAverageAndRestoreTheWeights) {
+  ToyRun run(kToyVae);
+  run.config.ema = 0.5;
+  Executor with(run.plan, run.compiled->model(), run.config, at::kCPU);
+  run.config.ema = 0.0;
+  Executor without(run.plan, run.compiled->model(), run.config, at::kCPU);
+  Data batch{at::randn({32, 2}), std::nullopt};
+  for (int i = 0; i < 3; ++i) {
+    with.train_iteration([&] { return batch; });
+    without.train_iteration([&] { return batch; });
+  }
+  auto pa = with.params().named_parameters(), pb = without.params().named_parameters();
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(at::equal(pa[i].second, pb[i].second)) << pa[i].first;
+  EXPECT_FALSE(at::equal(with.sample(4, 1).x, without.sample(4, 1).x));
+  with.reset_eval_rng();
+  without.reset_eval_rng();
+  EXPECT_NE(with.eval_sums(batch)[0], without.eval_sums(batch)[0]);
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(at::equal(pa[i].second, pb[i].second)) << "restored " << pa[i].first;
+}
+
+TEST(Schedules, FactorsFollowTheirDefinitions) {
+  ScheduleConfig constant;
+  EXPECT_EQ(constant.factor(50, 100, 1e-3), 1.0);
+  ScheduleConfig warmup{"warmup", 4};
+  EXPECT_DOUBLE_EQ(warmup.factor(0, 100, 1e-3), 0.25);
+  EXPECT_DOUBLE_EQ(warmup.factor(3, 100, 1e-3), 1.0);
+  EXPECT_DOUBLE_EQ(warmup.factor(50, 100, 1e-3), 1.0);
+  ScheduleConfig step{"step", 0, 0.0, 10, 0.5};
+  EXPECT_DOUBLE_EQ(step.factor(9, 100, 1e-3), 1.0);
+  EXPECT_DOUBLE_EQ(step.factor(10, 100, 1e-3), 0.5);
+  EXPECT_DOUBLE_EQ(step.factor(25, 100, 1e-3), 0.25);
+  ScheduleConfig cosine{"cosine", 10, 1e-4};
+  EXPECT_DOUBLE_EQ(cosine.factor(4, 110, 1e-3), 0.5);
+  EXPECT_DOUBLE_EQ(cosine.factor(10, 110, 1e-3), 1.0);
+  EXPECT_NEAR(cosine.factor(60, 110, 1e-3), 0.1 + 0.9 * 0.5, 1e-12);
+  EXPECT_NEAR(cosine.factor(110, 110, 1e-3), 0.1, 1e-12);
+}
+
+TEST(TrainConfigs, SettingsAreReadAndBadOptionsDiagnosed) {
+  auto c = compile(kToyGan);
+  DiagnosticEngine diags;
+  std::optional<TrainConfig> config = train_config(c->train(), diags);
+  ASSERT_TRUE(config.has_value()) << diags.render();
+  EXPECT_EQ(config->batch, 32);
+  EXPECT_EQ(config->steps, 12);
+  EXPECT_EQ(config->optimizer.kind, "adam");
+  EXPECT_DOUBLE_EQ(config->optimizer.beta1, 0.5);
+  EXPECT_DOUBLE_EQ(config->optimizer.beta2, 0.9);
+  EXPECT_DOUBLE_EQ(config->clip_grad, 5.0);
+  EXPECT_EQ(config->checkpoint.every, 6);
+  EXPECT_EQ(config->checkpoint.unit, "steps");
+
+  ir::Train train = c->train();
+  for (ir::Setting& s : train.settings)
+    if (s.name == "optimizer") s.args["shininess"] = 3.0;
+  EXPECT_FALSE(train_config(train, diags).has_value());
+  ASSERT_EQ(diags.diagnostics().size(), 1u);
+  EXPECT_EQ(diags.diagnostics()[0].message, "'optimizer' has no parameter named 'shininess'");
 }
 
 }  // namespace
