@@ -228,14 +228,25 @@ def case_errors(tmp):
     with open(example('vae_fashion.gen')) as f:
         vae = f.read()
 
-    # A data file that does not exist.
+    # A data file that does not exist: reported at the `data` declaration (a diagnostic).
     missing = os.path.join(tmp, 'missing.gen')
     with open(missing, 'w') as f:
         f.write(vae.replace('fashion_mnist(split: "train")',
                             'idx(images: "no/such/train-images.gz", labels: "no/such/train-labels.gz")'))
     out = os.path.join(tmp, 'missing_out')
-    expect_user_error('missing data file', ['run', missing, '--out', out, '--steps', '5'],
-                      'no/such/train-images.gz', absent=[out])
+    rc, _, err = genc('run', missing, '--out', out, '--steps', '5')
+    check('errors: missing data file: exit 1 naming the file, no output directory',
+          rc == 1 and 'no/such/train-images.gz' in err and 'internal' not in err and not os.path.exists(out),
+          err[-2000:])
+    # A data file that exists but is not what it claims: found when the run reads it.
+    garbage = os.path.join(tmp, 'garbage-images-idx3-ubyte')
+    with open(garbage, 'wb') as f:
+        f.write(random.Random(5).randbytes(1000))
+    corrupt = os.path.join(tmp, 'corrupt.gen')
+    with open(corrupt, 'w') as f:
+        f.write(vae.replace('fashion_mnist(split: "train")', f'idx(images: "{os.path.basename(garbage)}")'))
+    out = os.path.join(tmp, 'corrupt_out')
+    expect_user_error('corrupt data file', ['run', corrupt, '--out', out, '--steps', '5'], garbage, absent=[out])
 
     # A loss that becomes NaN (lr 1e30): stops at once, and the run leaves nothing behind.
     nan = os.path.join(tmp, 'nan.gen')
