@@ -4,8 +4,9 @@
 # (bench/peer_pytorch.py), all with the same thread count, printed as one table.
 #
 # Usage: bench/run_bench.sh [BUILD_DIR]        (default: build; needs peer_vae, peer_dcgan, genc)
-# Environment: STEPS (timed steps, default 200), WARMUP (default 20), THREADS (default nproc),
-# GENC (the genc binary, default BUILD_DIR/tools/genc/genc), OMP_WAIT_POLICY (default PASSIVE).
+# Environment: STEPS (timed steps, default 200), WARMUP (default 20; both multiples of 10),
+# THREADS (default nproc), GENC (the genc binary, default BUILD_DIR/tools/genc/genc),
+# OMP_WAIT_POLICY (default PASSIVE).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,28 +40,28 @@ for model in vae dcgan; do
 done
 
 # ---------------------------------------------------------------------------------------
-# genc rows. `genc run FILE --steps N` includes compiling, loading data and warm-up, so the
-# rate is measured by difference: steps / (time(--steps WARMUP+STEPS) - time(--steps WARMUP)).
-# Until the genc binary lists a `run` subcommand in its --help, these rows print n/a.
+# genc rows. One `genc run` of WARMUP+STEPS steps that logs every 10 steps; each train record
+# of metrics.jsonl carries time_s (seconds since training began), so the rate is taken between
+# the records of steps WARMUP and WARMUP+STEPS: compiling, loading data and the final
+# checkpoint stay out of it, as the peers' setup stays out of theirs.
 genc=${GENC:-$build/tools/genc/genc}
-genc_seconds() {  # FILE TOTAL_STEPS -> wall seconds of one run
-  local out t0 t1
-  out=$(mktemp -d)
-  t0=$(date +%s.%N)
-  "$genc" run "$1" --steps "$2" --out "$out" >/dev/null
-  t1=$(date +%s.%N)
-  rm -rf "$out"
-  calc "$t1 - $t0"
+genc_rate() {  # FILE -> steps/s between steps WARMUP and WARMUP+STEPS
+  local dir
+  dir=$(mktemp -d)
+  sed -E 's/^(train [^{]*\{)/\1 log every 10 /' "$1" >"$dir/bench.gen"
+  "$genc" run "$dir/bench.gen" --steps $((warmup + steps)) --out "$dir/out" >/dev/null
+  awk -v a="$warmup" -v b=$((warmup + steps)) -v n="$steps" '
+    /"split":"train"/ {
+      match($0, /"step":[0-9]+/); step = substr($0, RSTART + 7, RLENGTH - 7)
+      match($0, /"time_s":[0-9.e+-]+/); t = substr($0, RSTART + 9, RLENGTH - 9)
+      if (step == a) ta = t
+      if (step == b) tb = t
+    }
+    END { if (ta == "" || tb == "") print "n/a"; else print n / (tb - ta) }' "$dir/out/metrics.jsonl"
+  rm -rf "$dir"
 }
 for model in vae dcgan; do
-  file=$root/examples/${model}_fashion.gen
-  if [ -x "$genc" ] && "$genc" --help 2>/dev/null | grep -qE '^ +run ' && [ -f "$file" ]; then
-    short=$(genc_seconds "$file" "$warmup")
-    long=$(genc_seconds "$file" $((warmup + steps)))
-    record genc "$model" "$(calc "$steps / ($long - $short)")"
-  else
-    record genc "$model" n/a
-  fi
+  record genc "$model" "$(genc_rate "$root/examples/${model}_fashion.gen")"
 done
 # ---------------------------------------------------------------------------------------
 

@@ -34,7 +34,6 @@ void make_dirs(const std::string& dir) {
 
 Data load(const ir::Dataset& decl, const TrainerOptions& o, uint64_t seed, torch::Device device) {
   LoadOptions lo;
-  lo.base_dir = o.data_dir;
   lo.seed = seed;
   lo.fashion_mnist_dir = o.fashion_mnist_dir;
   Data d = load_dataset(decl, lo);
@@ -137,6 +136,7 @@ void Trainer::log(int64_t step, const std::vector<StepMetrics>& metrics) {
   }
   r.extra.emplace_back("lr", config_.optimizer.lr *
                                  config_.schedule.factor(step - 1, total_steps_, config_.optimizer.lr));
+  r.extra.emplace_back("time_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   metrics_->append(r);
   run_state_.log_sums.assign(run_state_.log_sums.size(), 0.0);
   run_state_.log_count = 0;
@@ -175,6 +175,7 @@ std::string Trainer::save(int64_t step) {
 }
 
 TrainSummary Trainer::run() {
+  started_ = std::chrono::steady_clock::now();
   std::optional<Progress> progress;
   if (options_.progress)
     progress.emplace(total_steps_, *options_.progress, false);

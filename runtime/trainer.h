@@ -5,6 +5,7 @@
 
 #include <torch/types.h>
 
+#include <chrono>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -31,8 +32,6 @@ struct TrainerOptions {
   std::string source_path;
   std::string source_text;
   std::vector<std::pair<std::string, std::string>> overrides;
-  /// Where relative data paths resolve (the .gen file's directory).
-  std::string data_dir;
   /// Where fashion_mnist is read from.
   std::string fashion_mnist_dir = "/usr/share/datasets/fashion-mnist";
   /// "auto", "cpu" or "cuda"; empty: the train block's `device` setting.
@@ -98,6 +97,8 @@ class Trainer {
   std::unique_ptr<MetricsLog> metrics_;
   int64_t total_steps_ = 0;
   RunState run_state_;
+  /// When run() began: train records carry the seconds since then (time_s).
+  std::chrono::steady_clock::time_point started_;
   std::optional<std::string> last_checkpoint_;
   std::string checkpoint_dir_;
   std::string sample_dir_;

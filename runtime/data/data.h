@@ -23,10 +23,6 @@ struct Data {
 };
 
 struct LoadOptions {
-  /// Relative file paths in a source resolve against this directory ("" = the working
-  /// directory). Sema already rewrites paths relative to the .gen file into paths relative
-  /// to the working directory, so IR from sema needs "" here.
-  std::string base_dir;
   /// Seed of the generated toy sets.
   uint64_t seed = 0;
   /// Where fashion_mnist reads {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz.

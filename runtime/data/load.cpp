@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 
 #include "compiler/ir/program.h"
 #include "compiler/support/diagnostics.h"
@@ -19,14 +18,9 @@
 namespace genc::runtime {
 namespace {
 
-std::string resolve(const LoadOptions& options, const std::string& path) {
-  if (options.base_dir.empty() || std::filesystem::path(path).is_absolute()) return path;
-  return (std::filesystem::path(options.base_dir) / path).string();
-}
-
 Data load_source(const ir::Setting& s, const LoadOptions& options) {
   const ir::Attrs& a = s.args;
-  auto path = [&](const char* key) { return resolve(options, ir::attr_string(a, key)); };
+  auto path = [&](const char* key) { return ir::attr_string(a, key); };
   if (s.name == "fashion_mnist") return fashion_mnist(ir::attr_string(a, "split"), options.fashion_mnist_dir);
   if (s.name == "idx") return read_idx(path("images"), a.count("labels") ? path("labels") : "");
   if (s.name == "npy") return {read_npy(path("path")), std::nullopt};

@@ -143,7 +143,7 @@ def case_vae(tmp):
 # --------------------------------------------------------------------------------------- gan
 
 GAN_EXAMPLE = 'mlp_gan_fashion.gen'
-GAN_STEPS = 1500
+GAN_STEPS = 2000
 FD_SAMPLES = 2000
 
 
@@ -180,7 +180,8 @@ def with_log_every_step(src, dst, train_header):
 
 
 def train_losses(out):
-    return [{k: v for k, v in m.items()} for m in read_metrics(out) if m['split'] == 'train']
+    """The train records without their wall-clock field (time_s)."""
+    return [{k: v for k, v in m.items() if k != 'time_s'} for m in read_metrics(out) if m['split'] == 'train']
 
 
 def resume_case(tmp, name, src, header, steps):
@@ -321,7 +322,44 @@ def case_errors(tmp):
     expect_user_error('missing checkpoint', ['sample', os.path.join(tmp, 'nope.pt')], 'nope.pt')
 
 
-CASES = {'vae': case_vae, 'gan': case_gan, 'resume': case_resume, 'errors': case_errors}
+# ------------------------------------------------------------------------------ data paths
+
+RELATIVE_CSV_VAE = '''
+data pts = csv(path: "pts.csv")
+model tiny(latent: 2, hidden: 8) {
+  encoder q(x: [4]) -> gaussian {
+    h = x |> linear(hidden) |> relu
+    return gaussian(mean: linear(h, latent), logvar: linear(h, latent))
+  }
+  decoder p(z: [latent]) -> bernoulli {
+    return bernoulli(logits: z |> linear(hidden) |> relu |> linear(4))
+  }
+  objective elbo(beta: 1.0)
+}
+train tiny on pts { batch 8  optimizer adam(lr: 1e-3)  steps 3 }
+'''
+
+
+def case_paths(tmp):
+    """A relative data path names a file next to the .gen, whatever the working directory."""
+    sub = os.path.join(tmp, 'models')
+    os.mkdir(sub)
+    with open(os.path.join(sub, 'tiny.gen'), 'w') as f:
+        f.write(RELATIVE_CSV_VAE)
+    rows = random.Random(3)
+    with open(os.path.join(sub, 'pts.csv'), 'w') as f:
+        for _ in range(32):
+            f.write(','.join(f'{rows.random():.3f}' for _ in range(4)) + '\n')
+    rc, out, err = genc('run', os.path.join('models', 'tiny.gen'), '--device', 'cpu', '--out', 'run', cwd=tmp)
+    check('paths: run models/tiny.gen from its parent folder reads models/pts.csv', rc == 0, err[-2000:])
+    check('paths: the run wrote its checkpoint under the working directory',
+          os.path.exists(os.path.join(tmp, 'run', 'checkpoints', 'step_00000003.pt')),
+          str(files_under(os.path.join(tmp, 'run'))))
+    rc, out, err = genc('eval', os.path.join('..', 'run', 'checkpoints', 'step_00000003.pt'), cwd=sub)
+    check('paths: genc eval from another folder finds the data through the checkpoint', rc == 0, err[-2000:])
+
+
+CASES = {'vae': case_vae, 'gan': case_gan, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths}
 
 
 def main():

@@ -46,6 +46,20 @@ def main():
     rc, out, err = genc(g, 'compile', '--help')
     expect('compile --help lists --emit, -o and --set', all(s in out for s in ('--emit', '-o', '--set')), out)
 
+    # genc itself never links LibTorch; with the runtime built, run/sample/eval go to genc-runtime.
+    ldd = subprocess.run(['ldd', g], capture_output=True, text=True).stdout
+    expect('genc does not link LibTorch (check and compile start without loading it)',
+           'libtorch' not in ldd and 'libc10' not in ldd, ldd)
+    rc, out, _ = genc(g, '--help')
+    if os.path.exists(os.path.join(os.path.dirname(g), 'genc-runtime')):
+        expect('genc --help lists run, sample and eval', all(f'  {c} ' in out for c in ('run', 'sample', 'eval')), out)
+        rc, out, err = genc(g, 'run', '--help')
+        expect('genc run --help exits 0 with the options of genc-runtime', rc == 0 and '--resume' in out, out + err)
+        rc, _, err = genc(g, 'sample', os.path.join(tmp, 'none.pt'), '-n', '4')
+        expect('genc sample of a missing checkpoint: exit 1 naming it', rc == 1 and 'none.pt' in err, err)
+    else:
+        expect('genc --help lists no runtime command without genc-runtime', '  run ' not in out, out)
+
     rc, _, err = genc(g)
     expect('no command: exit 1', rc == 1, err)
     rc, _, err = genc(g, 'frobnicate')

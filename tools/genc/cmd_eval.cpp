@@ -99,7 +99,6 @@ std::optional<Report> likelihood(Restored& r, const EvalArgs& a) {
     return std::nullopt;
   }
   runtime::LoadOptions lo;
-  lo.base_dir = t.data_dir();
   lo.seed = runtime::mix_seed(t.config.seed, 5);  // the Trainer's data stream: the same toy sets
   runtime::Data data = runtime::load_dataset(*decl, lo);
 

@@ -295,7 +295,6 @@ int run_run(const RunArgs& a) {
   o.source_path = fs::absolute(t->source.path).string();
   o.source_text = t->source.text;
   o.overrides = t->source.overrides;
-  o.data_dir = parent_dir(o.source_path);
   o.device = device;
 
   std::unique_ptr<runtime::Trainer> trainer;

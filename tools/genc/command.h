@@ -22,16 +22,25 @@ struct CommandSpec {
   Setup setup;
 };
 
-/// Every command in `genc --help` order. To add one: write cmd_NAME.cpp with a
-/// `setup_NAME` function, declare it below and add a row in commands.cpp.
+/// Every command of this executable in `--help` order (genc: commands.cpp; genc-runtime:
+/// runtime_commands.cpp). To add one: write cmd_NAME.cpp with a `setup_NAME` function,
+/// declare it below and add a row to the table.
 const std::vector<CommandSpec>& commands();
 
 Action setup_check(CLI::App& sub);
 Action setup_compile(CLI::App& sub);
-#ifdef GENC_HAVE_RUNTIME
+
+// The runtime commands: implemented in genc-runtime, forwarded to it by genc.
+inline constexpr const char* kRunDescription =
+    "Compile a .gen file and train its model (metrics, checkpoints, sample grids)";
+inline constexpr const char* kSampleDescription = "Write a PNG grid of samples from a checkpoint";
+inline constexpr const char* kEvalDescription =
+    "Evaluate a checkpoint: test ELBO and IW bound, or FD and class coverage";
 Action setup_run(CLI::App& sub);
 Action setup_sample(CLI::App& sub);
 Action setup_eval(CLI::App& sub);
-#endif
+/// Takes every argument after the subcommand's name unparsed; the action executes
+/// genc-runtime (next to this executable) with the same subcommand and arguments.
+Action setup_forward_to_runtime(CLI::App& sub);
 
 }  // namespace genc::cli

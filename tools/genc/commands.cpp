@@ -1,4 +1,5 @@
-// The table of `genc` subcommands.
+// The table of `genc` subcommands. run, sample and eval are served by the genc-runtime
+// executable (see CMakeLists.txt); genc lists them and hands their arguments over.
 #include "tools/genc/command.h"
 
 namespace genc::cli {
@@ -9,10 +10,10 @@ const std::vector<CommandSpec>& commands() {
       {"compile",
        "Print or write one compiler stage (ast, ir, ir-opt, dot, plan) of a .gen or .gir file",
        setup_compile},
-#ifdef GENC_HAVE_RUNTIME
-      {"run", "Compile a .gen file and train its model (metrics, checkpoints, sample grids)", setup_run},
-      {"sample", "Write a PNG grid of samples from a checkpoint", setup_sample},
-      {"eval", "Evaluate a checkpoint: test ELBO and IW bound, or FD and class coverage", setup_eval},
+#ifdef GENC_FORWARD_RUNTIME
+      {"run", kRunDescription, setup_forward_to_runtime},
+      {"sample", kSampleDescription, setup_forward_to_runtime},
+      {"eval", kEvalDescription, setup_forward_to_runtime},
 #endif
   };
   return table;

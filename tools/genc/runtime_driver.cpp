@@ -1,7 +1,6 @@
 // The runtime commands' shared steps (see runtime_driver.h).
 #include "tools/genc/runtime_driver.h"
 
-#include <filesystem>
 #include <iostream>
 
 #include "compiler/ir/verifier.h"
@@ -10,10 +9,6 @@
 #include "runtime/trainer.h"
 
 namespace genc::cli {
-
-std::string parent_dir(const std::string& path) { return std::filesystem::path(path).parent_path().string(); }
-
-std::string Training::data_dir() const { return parent_dir(source.path); }
 
 std::optional<Source> read_source(Session& session, const std::string& path, Overrides overrides) {
   const SourceFile* file = session.sources.load(path);

@@ -43,8 +43,6 @@ struct Training {
   const ir::Train& train() const { return program.trains[train_index]; }
   const ir::Model& model() const { return *program.model(train().model); }
   const ir::Dataset& train_data() const { return *program.dataset(train().data); }
-  /// Where the source's relative data paths resolve: its directory.
-  std::string data_dir() const;
 };
 
 /// Reads `path` into a Source (FileNotFound is reported in the session).
@@ -86,8 +84,5 @@ int print_error(const std::string& message);
 /// Runs a runtime command: a runtime::RuntimeUserError it throws is printed as one
 /// "genc: error: ..." line and gives exit code 1. Other exceptions propagate (exit 2).
 int guard_runtime(const std::function<int()>& command);
-
-/// A file's directory ("" for a bare name).
-std::string parent_dir(const std::string& path);
 
 }  // namespace genc::cli

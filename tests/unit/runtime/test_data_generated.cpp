@@ -141,15 +141,6 @@ TEST(LoadDataset, TokensGiveIntegerExamples) {
   EXPECT_EQ(d.x.max().item<int64_t>(), 1);
 }
 
-TEST(LoadDataset, RelativePathsUseBaseDir) {
-  testing::TempDir dir;
-  dir.write("t.csv", "a,b\n1,2\n3,4\n5,6\n");
-  LoadOptions o;
-  o.base_dir = dir.path();
-  Data d = load_dataset(dataset("csv", {{"path", std::string("t.csv")}}, {2}), o);
-  EXPECT_EQ(d.x.sizes(), (std::vector<int64_t>{3, 2}));
-}
-
 // Expects load_dataset to throw RuntimeUserError whose message contains each of `parts`.
 void expect_load_error(const ir::Dataset& ds, const std::vector<std::string>& parts, const LoadOptions& o = {}) {
   try {

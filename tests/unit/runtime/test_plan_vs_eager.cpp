@@ -1,108 +1,13 @@
 // Plan vs eager: the compiled steps of LANGUAGE.md's VAE and DCGAN give the same loss and
 // parameter gradients as plain LibTorch code written by hand on the same weights and
 // the same random draws; and an executor iteration applies exactly those gradients.
-#include <gtest/gtest.h>
-
-#include <ATen/CPUGeneratorImpl.h>
-#include <torch/csrc/autograd/autograd.h>
-
-#include <map>
-#include <set>
-
-#include "runtime/compiled_graph.h"
 #include "runtime/executor.h"
-#include "tests/unit/runtime/exec_test_util.h"
+#include "tests/unit/runtime/plan_vs_eager_util.h"
 
 namespace genc::runtime::testing {
 namespace {
 
 using at::Tensor;
-
-constexpr double kTol = 1e-5;
-
-at::Generator cpu_gen(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
-
-/// Expects `a` and `b` equal up to kTol relative to b's largest magnitude.
-void expect_close(const Tensor& a, const Tensor& b, const std::string& what) {
-  ASSERT_EQ(a.sizes(), b.sizes()) << what;
-  double scale = std::max(1.0, b.abs().max().item<double>());
-  EXPECT_LE((a - b).abs().max().item<double>(), kTol * scale) << what;
-}
-
-/// Weight / bias / buffer `t` of parameter node `node`.
-Tensor P(ParamStore& ps, const std::string& node, const char* t) { return ps.node(node).get(t); }
-
-Tensor linear(ParamStore& ps, const std::string& n, const Tensor& x) {
-  return at::linear(x, P(ps, n, "weight"), P(ps, n, "bias"));
-}
-Tensor bn(ParamStore& ps, const std::string& n, const Tensor& x) {
-  return at::batch_norm(x, P(ps, n, "weight"), P(ps, n, "bias"), P(ps, n, "running_mean").clone(),
-                        P(ps, n, "running_var").clone(), true, 0.1, 1e-5, false);
-}
-Tensor conv(ParamStore& ps, const std::string& n, const Tensor& x) {
-  return at::conv2d(x, P(ps, n, "weight"), P(ps, n, "bias"), {2, 2}, {1, 1});
-}
-Tensor upconv(ParamStore& ps, const std::string& n, const Tensor& x) {
-  return at::conv_transpose2d(x, P(ps, n, "weight"), P(ps, n, "bias"), {2, 2}, {1, 1});
-}
-
-/// The name of the parameter node whose result is operand `operand` of the first `op`
-/// node of `role` (e.g. which linear gives the gaussian's mean).
-std::string producer(const ir::Model& m, const std::string& role, ir::Op op, int operand) {
-  for (const ir::Function& f : m.roles) {
-    if (f.name != role) continue;
-    ir::NodeId id = f.graph.find(op).at(0);
-    return f.graph.node(f.graph.node(id).inputs.at(operand).node).name;
-  }
-  return "";
-}
-
-/// Runs step `s` on x (and y) and returns its batch-mean loss and its gradients with
-/// respect to the step's optimizer group.
-struct StepResult {
-  Tensor loss;
-  std::map<std::string, Tensor> grads;  ///< by full parameter name
-};
-
-StepResult run_step(const lower::TrainingProgram& p, const lower::Step& s, ParamStore& ps, const Tensor& x,
-                    uint64_t seed) {
-  const lower::OptimizerGroup* group = p.optimizer(s.optimizer);
-  std::set<std::string> trainable(group->params.begin(), group->params.end());
-  CompiledGraph g(s, ps, &trainable);
-  at::Generator gen = cpu_gen(seed);
-  g.run({x}, x.size(0), true, gen);
-  StepResult r;
-  r.loss = g.output(0).mean();
-  std::map<const void*, std::string> name_of;
-  for (auto& [name, t] : ps.named_parameters()) name_of[t.unsafeGetTensorImpl()] = name;
-  std::vector<Tensor> params = ps.parameters(group->params);
-  std::vector<std::string> names;
-  for (const Tensor& t : params) names.push_back(name_of.at(t.unsafeGetTensorImpl()));
-  std::vector<Tensor> grads = torch::autograd::grad({r.loss}, params, {}, false, false, true);
-  for (size_t i = 0; i < params.size(); ++i) r.grads[names[i]] = grads[i];
-  return r;
-}
-
-/// Gradients of `loss` with respect to the named parameters.
-std::map<std::string, Tensor> grads_of(const Tensor& loss, ParamStore& ps, const std::vector<std::string>& names) {
-  std::map<std::string, Tensor> all;
-  for (auto& [name, t] : ps.named_parameters()) all[name] = t;
-  std::vector<Tensor> params;
-  for (const std::string& n : names) params.push_back(all.at(n));
-  std::vector<Tensor> g = torch::autograd::grad({loss}, params, {}, false, false, true);
-  std::map<std::string, Tensor> out;
-  for (size_t i = 0; i < names.size(); ++i) out[names[i]] = g[i];
-  return out;
-}
-
-void expect_same_grads(const StepResult& plan, const std::map<std::string, Tensor>& eager) {
-  ASSERT_EQ(plan.grads.size(), eager.size());
-  for (const auto& [name, g] : eager) {
-    ASSERT_TRUE(plan.grads.count(name)) << name;
-    ASSERT_TRUE(plan.grads.at(name).defined()) << name;
-    expect_close(plan.grads.at(name), g, name);
-  }
-}
 
 const std::vector<std::pair<std::string, std::string>> kSmallVae = {{"vae.latent", "4"}, {"vae.hidden", "32"}};
 const std::vector<std::pair<std::string, std::string>> kSmallGan = {{"dcgan.nz", "8"}, {"dcgan.ch", "4"}};
@@ -177,13 +82,6 @@ Tensor eager_d(ParamStore& ps, const Tensor& x) {
   Tensor h = at::leaky_relu(conv(ps, "D.h.conv0", x), 0.2);
   h = at::leaky_relu(bn(ps, "D.h.batchnorm0", conv(ps, "D.h.conv1", h)), 0.2);
   return linear(ps, "D.return.linear0", h.flatten(1));
-}
-
-std::vector<std::string> names_under(ParamStore& ps, const std::string& prefix) {
-  std::vector<std::string> out;
-  for (auto& [name, t] : ps.named_parameters())
-    if (name.rfind(prefix, 0) == 0) out.push_back(name);
-  return out;
 }
 
 TEST(PlanVsEager, DcganDiscriminatorStep) {
