@@ -119,12 +119,6 @@ std::vector<double> Executor::batch_sums(const Data& batch) {
   return {values.data_ptr<double>(), values.data_ptr<double>() + values.numel()};
 }
 
-std::vector<double> Executor::eval_sums(const Data& batch) {
-  std::vector<double> sums;
-  with_eval_weights([&] { sums = batch_sums(batch); });
-  return sums;
-}
-
 std::pair<std::vector<double>, int64_t> Executor::eval_all(const EvalBatches& batches) {
   reset_eval_rng();
   std::vector<double> sums(eval_outputs().size(), 0.0);

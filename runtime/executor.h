@@ -65,13 +65,10 @@ class Executor {
   int64_t iteration() const { return iteration_; }
 
   bool has_eval() const { return eval_ != nullptr; }
-  /// The eval graph's output names (eval_sums' order).
+  /// The eval graph's output names (eval_all's order).
   const std::vector<std::string>& eval_outputs() const;
   /// Restarts the evaluation random stream, so every evaluation pass draws the same noise.
   void reset_eval_rng();
-  /// Runs the eval graph in eval mode on one batch (EMA weights when configured);
-  /// returns each output summed over the batch.
-  std::vector<double> eval_sums(const Data& batch);
   /// Evaluates all of `batches` from a restarted evaluation stream, with the EMA weights
   /// swapped in once: each output summed over every example, and the example count.
   std::pair<std::vector<double>, int64_t> eval_all(const EvalBatches& batches);

@@ -42,16 +42,9 @@ Data load(const ir::Dataset& decl, const TrainerOptions& o, uint64_t seed, torch
   return d;
 }
 
-/// Rows per example the eval graph evaluates at once (iw / samples repetitions).
-int64_t eval_repetition(const lower::TrainingProgram& plan) {
-  int64_t most = 1;
-  if (!plan.eval) return most;
-  for (ir::NodeId id : plan.eval->graph.find(ir::Op::RepeatBatch))
-    most = std::max(most, ir::attr_int(plan.eval->graph.node(id).attrs, "times"));
-  return most;
-}
-
 }  // namespace
+
+uint64_t data_seed(uint64_t seed) { return mix_seed(seed, kDataGen); }
 
 torch::Device resolve_device(const std::string& device) {
   if (device == "cpu") return torch::kCPU;
@@ -73,14 +66,14 @@ Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::Tr
     throw RuntimeUserError("precision " + config_.precision + " is not supported by genc run yet; use fp32");
   torch::Device device = resolve_device(options_.device.empty() ? config_.device : options_.device);
 
-  train_data_ = load(*train_data_decl_, options_, mix_seed(config_.seed, kDataGen), device);
+  train_data_ = load(*train_data_decl_, options_, data_seed(config_.seed), device);
   batcher_ = std::make_unique<Batcher>(train_data_, config_.batch, mix_seed(config_.seed, kBatches));
   if (config_.eval.every > 0 && plan.eval) {
     const ir::Dataset* eval_decl = program.dataset(config_.eval_data);
     if (!eval_decl) throw RuntimeUserError("unknown eval dataset '" + config_.eval_data + "'");
-    eval_data_ = load(*eval_decl, options_, mix_seed(config_.seed, kDataGen), device);
+    eval_data_ = load(*eval_decl, options_, data_seed(config_.seed), device);
   }
-  eval_batch_ = std::max<int64_t>(1, config_.batch / eval_repetition(plan));
+  eval_batch_ = std::max<int64_t>(1, config_.batch / (plan.eval ? plan.eval->rows_per_example() : 1));
   executor_ = std::make_unique<Executor>(plan, *model, config_, device);
 
   int64_t per_iteration = 0;

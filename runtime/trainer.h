@@ -104,6 +104,10 @@ class Trainer {
   std::string sample_dir_;
 };
 
+/// The seed of the generated data sets (the toy sets) of a run seeded with `seed`, so that
+/// `genc eval` regenerates the sets the run trained and evaluated on.
+uint64_t data_seed(uint64_t seed);
+
 /// Resolves "auto" / "cpu" / "cuda" to a device ("cuda" without a GPU is a RuntimeUserError).
 torch::Device resolve_device(const std::string& device);
 

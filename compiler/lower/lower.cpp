@@ -2,6 +2,8 @@
 // objectives share (role lookup) plus TrainingProgram's accessors.
 #include "compiler/lower/lower.h"
 
+#include <algorithm>
+
 #include "compiler/lower/objectives.h"
 
 namespace genc::lower {
@@ -12,6 +14,13 @@ bool Routine::reads(const std::string& name) const {
   for (ir::NodeId id : graph.find(ir::Op::Input))
     if (ir::attr_string_or(graph.node(id).attrs, "name", "") == name) return true;
   return false;
+}
+
+int64_t Routine::rows_per_example() const {
+  int64_t most = 1;
+  for (ir::NodeId id : graph.find(ir::Op::RepeatBatch))
+    most = std::max(most, ir::attr_int(graph.node(id).attrs, "times"));
+  return most;
 }
 
 const OptimizerGroup* TrainingProgram::optimizer(const std::string& name) const {

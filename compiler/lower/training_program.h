@@ -28,6 +28,8 @@ struct Routine {
 
   /// Whether the graph reads Input `name` ("x" or "y").
   bool reads(const std::string& name) const;
+  /// The rows the graph makes of one example: its largest repeat_batch (iw / samples), else 1.
+  int64_t rows_per_example() const;
 };
 
 /// The parameters one optimizer updates: those owned by the nodes of some roles.

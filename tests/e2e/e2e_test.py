@@ -346,10 +346,10 @@ def case_paths(tmp):
     os.mkdir(sub)
     with open(os.path.join(sub, 'tiny.gen'), 'w') as f:
         f.write(RELATIVE_CSV_VAE)
-    rows = random.Random(3)
+    rng = random.Random(3)
     with open(os.path.join(sub, 'pts.csv'), 'w') as f:
         for _ in range(32):
-            f.write(','.join(f'{rows.random():.3f}' for _ in range(4)) + '\n')
+            f.write(','.join(f'{rng.random():.3f}' for _ in range(4)) + '\n')
     rc, out, err = genc('run', os.path.join('models', 'tiny.gen'), '--device', 'cpu', '--out', 'run', cwd=tmp)
     check('paths: run models/tiny.gen from its parent folder reads models/pts.csv', rc == 0, err[-2000:])
     check('paths: the run wrote its checkpoint under the working directory',

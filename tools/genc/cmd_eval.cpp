@@ -57,14 +57,6 @@ void set_iw(ir::Program& program, int64_t iw, bool force) {
   }
 }
 
-/// The rows the eval graph makes of one example (its largest repeat_batch).
-int64_t eval_repetition(const lower::Routine& eval) {
-  int64_t most = 1;
-  for (ir::NodeId id : eval.graph.find(ir::Op::RepeatBatch))
-    most = std::max(most, ir::attr_int(eval.graph.node(id).attrs, "times"));
-  return most;
-}
-
 /// The type of the sample graph's output "x".
 const ir::ValueType& sample_type(const lower::Routine& sample) {
   for (ir::NodeId id : sample.graph.find(ir::Op::Output)) {
@@ -99,18 +91,13 @@ std::optional<Report> likelihood(Restored& r, const EvalArgs& a) {
     return std::nullopt;
   }
   runtime::LoadOptions lo;
-  lo.seed = runtime::mix_seed(t.config.seed, 5);  // the Trainer's data stream: the same toy sets
+  lo.seed = runtime::data_seed(t.config.seed);
   runtime::Data data = runtime::load_dataset(*decl, lo);
 
   runtime::Executor& ex = *r.executor;
-  ex.reset_eval_rng();
-  runtime::EvalBatches batches(data, std::max<int64_t>(1, kEvalRows / eval_repetition(*t.plan.eval)));
   const std::vector<std::string>& names = ex.eval_outputs();
-  std::vector<double> sums(names.size(), 0.0);
-  for (int64_t i = 0; i < batches.size(); ++i) {
-    std::vector<double> s = ex.eval_sums(batches[i]);
-    for (size_t k = 0; k < sums.size(); ++k) sums[k] += s[k];
-  }
+  const std::vector<double> sums =
+      ex.eval_all(runtime::EvalBatches(data, std::max<int64_t>(1, kEvalRows / t.plan.eval->rows_per_example()))).first;
   Report rep;
   rep.text = fmt::format("on {} ({} examples):", name, data.size());
   rep.json["data"] = name;

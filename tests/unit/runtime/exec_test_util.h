@@ -60,6 +60,26 @@ inline lower::TrainingProgram lower_first(const Compiled& c) {
   return p ? std::move(*p) : lower::TrainingProgram{};
 }
 
+/// A small class-conditional GAN on Fashion-MNIST (both roles embed the label) with the
+/// given gan loss.
+inline std::string conditional_gan(const std::string& loss) {
+  return R"gen(
+data fashion = fashion_mnist(split: "train") |> scale(-1, 1)
+model cgan(nz: 8) {
+  generator G(z: [nz], y: label of 10) -> [1,28,28] {
+    h = concat(z, embed(y, 4), dim: 0) |> linear(784) |> tanh
+    return reshape(h, [1,28,28])
+  }
+  discriminator D(x: [1,28,28], y: label of 10) -> [1] {
+    h = concat(flatten(x), embed(y, 4), dim: 0) |> linear(16) |> leaky_relu(0.2)
+    return linear(h, 1)
+  }
+  objective gan(loss: ")gen" + loss + R"gen(")
+}
+train cgan on fashion { batch 16  optimizer adam(lr: 2e-4) }
+)gen";
+}
+
 /// Builds a graph node by node with inferred types (test graphs are well typed).
 class GraphMaker {
  public:

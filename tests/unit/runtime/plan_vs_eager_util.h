@@ -48,6 +48,14 @@ inline Tensor upconv(ParamStore& ps, const std::string& n, const Tensor& x) {
   return at::conv_transpose2d(x, P(ps, n, "weight"), P(ps, n, "bias"), {2, 2}, {1, 1});
 }
 
+/// The batch mean of -ELBO for Bernoulli logits [B,1,28,28] of images x, a Gaussian
+/// posterior (mean, logvar) and a standard normal prior: reconstruction NLL plus KL.
+inline Tensor eager_negative_elbo(const Tensor& logits, const Tensor& x, const Tensor& mean, const Tensor& logvar) {
+  Tensor recon = at::binary_cross_entropy_with_logits(logits, x, {}, {}, at::Reduction::None).sum({1, 2, 3});
+  Tensor kl = -0.5 * (1 + logvar - mean.pow(2) - logvar.exp()).sum(1);
+  return (recon + kl).mean();
+}
+
 /// The name of the parameter node whose result is operand `operand` of the first `op`
 /// node of `role` (e.g. which linear gives the gaussian's mean).
 inline std::string producer(const ir::Model& m, const std::string& role, ir::Op op, int operand) {

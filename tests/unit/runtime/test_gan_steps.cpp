@@ -98,25 +98,9 @@ TEST_F(GanSteps, SamplesHaveTheDataShapeAndDependOnlyOnTheSeed) {
   EXPECT_LE(a.x.abs().max().item<double>(), 1.0);  // tanh output
 }
 
-const char* kConditionalGan = R"gen(
-data fashion = fashion_mnist(split: "train") |> scale(-1, 1)
-model cgan(nz: 8) {
-  generator G(z: [nz], y: label of 10) -> [1,28,28] {
-    h = concat(z, embed(y, 4), dim: 0) |> linear(784) |> tanh
-    return reshape(h, [1,28,28])
-  }
-  discriminator D(x: [1,28,28], y: label of 10) -> [1] {
-    h = concat(flatten(x), embed(y, 4), dim: 0) |> linear(16) |> leaky_relu(0.2)
-    return linear(h, 1)
-  }
-  objective gan(loss: "lsgan")
-}
-train cgan on fashion { batch 16  optimizer adam(lr: 2e-4) }
-)gen";
-
 // (With hinge, the critic's output bias can get an exactly zero gradient: -1 + 1.)
 TEST(ConditionalGan, StepsReadTheLabelsAndTheSamplerDrawsThem) {
-  auto c = compile(kConditionalGan);
+  auto c = compile(conditional_gan("lsgan"));
   lower::TrainingProgram p = lower_first(*c);
   TrainConfig config;
   Executor e(p, c->model(), config, at::kCPU);

@@ -118,24 +118,8 @@ TEST(Lower, WganGpAddsAGradientPenaltyAndRepeatsTheCritic) {
   for (ir::NodeId id : d.graph.find(Op::GanLoss)) EXPECT_EQ(ir::attr_string(d.graph.node(id).attrs, "loss"), "wgan-gp");
 }
 
-const char* kConditionalGan = R"gen(
-data fashion = fashion_mnist(split: "train") |> scale(-1, 1)
-model cgan(nz: 8) {
-  generator G(z: [nz], y: label of 10) -> [1,28,28] {
-    h = concat(z, embed(y, 4), dim: 0) |> linear(784) |> tanh
-    return reshape(h, [1,28,28])
-  }
-  discriminator D(x: [1,28,28], y: label of 10) -> [1] {
-    h = concat(flatten(x), embed(y, 4), dim: 0) |> linear(16) |> leaky_relu(0.2)
-    return linear(h, 1)
-  }
-  objective gan(loss: "hinge")
-}
-train cgan on fashion { batch 16  optimizer adam(lr: 2e-4) }
-)gen";
-
 TEST(Lower, ConditionalGanFeedsDataLabelsAndSamplesLabels) {
-  auto c = compile(kConditionalGan);
+  auto c = compile(conditional_gan("hinge"));
   lower::TrainingProgram p = lower_first(*c);
   EXPECT_TRUE(p.steps[0].reads("y"));
   EXPECT_TRUE(p.steps[1].reads("y"));
