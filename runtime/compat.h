@@ -27,11 +27,13 @@ inline at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Te
 #endif
 }
 
-/// A generator for random draws on `device`, seeded: a private one on the CPU, the
-/// device's default generator elsewhere (creating CUDA generators needs CUDA headers).
+/// A private generator for random draws on `device`, seeded: each call gives a stream of
+/// its own, so training, evaluation and sampling never share one. Off the CPU it is a
+/// clone of the device's default generator (creating a CUDA generator directly needs the
+/// CUDA headers), which leaves the default one untouched.
 inline at::Generator make_generator(const at::Device& device, uint64_t seed) {
   if (device.is_cpu()) return at::make_generator<at::CPUGeneratorImpl>(seed);
-  at::Generator gen = at::globalContext().defaultGenerator(device);
+  at::Generator gen = at::globalContext().defaultGenerator(device).clone();
   gen.set_current_seed(seed);
   return gen;
 }

@@ -44,7 +44,11 @@ Rows through(Op op, const ir::Attrs& attrs, Rows in, bool forward) {
 
 CompiledGraph::CompiledGraph(const lower::Routine& routine, ParamStore& params,
                              const std::set<std::string>* trainable, bool input_grads)
-    : name_(routine.name), output_names_(routine.outputs), any_grad_(trainable != nullptr) {
+    : name_(routine.name),
+      output_names_(routine.outputs),
+      input_slots_(routine.inputs.size(), -1),
+      input_names_(routine.inputs),
+      any_grad_(trainable != nullptr) {
   const ir::Graph& g = routine.graph;
   std::vector<NodeId> order = g.topo_order();
 
@@ -56,8 +60,7 @@ CompiledGraph::CompiledGraph(const lower::Routine& routine, ParamStore& params,
     for (size_t port = 0; port < n.outputs.size(); ++port) slot[{id, static_cast<int>(port)}] = slots++;
     if (n.op == Op::Input) {
       size_t index = static_cast<size_t>(ir::attr_int(n.attrs, "index"));
-      if (input_slots_.size() <= index) input_slots_.resize(index + 1, -1);
-      GENC_ASSERT(input_slots_[index] < 0, "two inputs with index " + std::to_string(index));
+      GENC_ASSERT(index < input_slots_.size() && input_slots_[index] < 0, "bad input index " + std::to_string(index));
       input_slots_[index] = slot[{id, 0}];
     }
   }
@@ -127,9 +130,15 @@ CompiledGraph::CompiledGraph(const lower::Routine& routine, ParamStore& params,
     for (int s : spec.in) last_use[s] = index;
     for (int s : spec.out)
       if (!last_use.count(s)) last_use[s] = index;  // results nobody reads go right away
-    entries_.push_back({std::move(kernel), records[id], {}});
+    Entry entry;
+    entry.kernel = std::move(kernel);
+    entry.record_grad = records[id];
+    entry.out = spec.out;
+    entry.origin = Fault{std::string(ir::op_name(n.op)), n.loc, n.name};
+    entries_.push_back(std::move(entry));
   }
   for (int s : output_slots_) GENC_ASSERT(s >= 0, "routine " + name_ + " is missing an output");
+  for (int s : input_slots_) GENC_ASSERT(s >= 0, "routine " + name_ + " is missing an input node");
   for (const auto& [s, index] : last_use) {
     bool is_output = std::find(output_slots_.begin(), output_slots_.end(), s) != output_slots_.end();
     if (!is_output) entries_[index].release.push_back(s);
@@ -138,25 +147,47 @@ CompiledGraph::CompiledGraph(const lower::Routine& routine, ParamStore& params,
 
 void CompiledGraph::run(const std::vector<at::Tensor>& inputs, int64_t batch, bool training,
                         at::Generator& generator) {
+  run_entries(inputs, batch, training, generator, /*check=*/false);
+}
+
+std::optional<CompiledGraph::Fault> CompiledGraph::run_checked(const std::vector<at::Tensor>& inputs, int64_t batch,
+                                                               bool training, at::Generator& generator) {
+  std::optional<size_t> bad = run_entries(inputs, batch, training, generator, /*check=*/true);
+  if (!bad) return std::nullopt;
+  return entries_[*bad].origin;
+}
+
+std::optional<size_t> CompiledGraph::run_entries(const std::vector<at::Tensor>& inputs, int64_t batch,
+                                                 bool training, at::Generator& generator, bool check) {
   frame_.batch = batch;
   frame_.training = training;
   frame_.generator = &generator;
+  GENC_ASSERT(inputs.size() == input_slots_.size(), "graph " + name_ + " takes " +
+                                                         std::to_string(input_slots_.size()) + " inputs");
   for (size_t i = 0; i < input_slots_.size(); ++i) {
-    if (input_slots_[i] < 0) continue;
-    GENC_ASSERT(i < inputs.size() && inputs[i].defined(), "graph " + name_ + " needs input " + std::to_string(i));
+    GENC_ASSERT(inputs[i].defined(), "graph " + name_ + " needs input " + input_names_[i]);
     frame_.slots[static_cast<size_t>(input_slots_[i])] = inputs[i];
   }
   std::optional<at::NoGradGuard> all_off;
   if (!any_grad_) all_off.emplace();
-  for (Entry& e : entries_) {
+  std::optional<size_t> first_bad;
+  for (size_t k = 0; k < entries_.size(); ++k) {
+    Entry& e = entries_[k];
     if (e.record_grad || !any_grad_) {
       e.kernel->run(frame_);
     } else {
       at::NoGradGuard off;
       e.kernel->run(frame_);
     }
+    if (check && !first_bad) {
+      for (int s : e.out) {
+        const at::Tensor& t = frame_.slots[static_cast<size_t>(s)];
+        if (t.defined() && t.is_floating_point() && !at::isfinite(t.detach()).all().item<bool>()) first_bad = k;
+      }
+    }
     for (int s : e.release) frame_.slots[static_cast<size_t>(s)] = at::Tensor();
   }
+  return first_bad;
 }
 
 }  // namespace genc::runtime

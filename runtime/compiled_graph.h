@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,17 +26,27 @@ class CompiledGraph {
   CompiledGraph(const lower::Routine& routine, ParamStore& params, const std::set<std::string>* trainable,
                 bool input_grads = false);
 
-  /// Runs every kernel. `inputs[i]` feeds the Input node with attr index i (routines:
-  /// 0 = "x", 1 = "y"; entries the graph does not read may be undefined); `batch` is the
-  /// batch size (x's rows, or the sample count of a graph without data). Outputs stay
-  /// readable until the next run; intermediate results are released after their last use.
+  /// Runs every kernel. `inputs[i]` feeds the routine's input i (`input_names()[i]`);
+  /// `batch` is the batch size (the data's rows, or the sample count of a routine without
+  /// data). Outputs stay readable until the next run; intermediate results are released
+  /// after their last use.
   void run(const std::vector<at::Tensor>& inputs, int64_t batch, bool training, at::Generator& generator);
+
+  /// The node of a kernel whose result was not finite.
+  struct Fault {
+    std::string op;     ///< its op's spelling ("log")
+    SourceRange loc;    ///< where the user wrote it (the objective, for ops lowering added)
+    std::string param;  ///< the parameter node's name for kParams ops, else ""
+  };
+  /// run(), checking every floating-point result after its kernel: the first kernel whose
+  /// result holds a NaN or an infinity, if any (the run continues to the end).
+  std::optional<Fault> run_checked(const std::vector<at::Tensor>& inputs, int64_t batch, bool training,
+                                   at::Generator& generator);
 
   /// Result `i` of the last run.
   const at::Tensor& output(size_t i) const { return frame_.slots[output_slots_[i]]; }
   const std::vector<std::string>& output_names() const { return output_names_; }
-  /// Whether the graph reads input `index` (0 = "x", 1 = "y").
-  bool reads(size_t index) const { return index < input_slots_.size() && input_slots_[index] >= 0; }
+  const std::vector<std::string>& input_names() const { return input_names_; }
   const std::string& name() const { return name_; }
 
  private:
@@ -43,13 +54,20 @@ class CompiledGraph {
     std::unique_ptr<Kernel> kernel;
     bool record_grad;            ///< false: run under NoGradGuard
     std::vector<int> release;    ///< slots whose last use is this kernel
+    std::vector<int> out;        ///< its result slots
+    Fault origin;                ///< what a fault in its results reports
   };
+
+  /// Runs every kernel; with `check`, returns the first entry whose results are not finite.
+  std::optional<size_t> run_entries(const std::vector<at::Tensor>& inputs, int64_t batch, bool training,
+                                    at::Generator& generator, bool check);
 
   std::string name_;
   std::vector<Entry> entries_;
   std::vector<int> output_slots_;
   std::vector<std::string> output_names_;
-  std::vector<int> input_slots_;  ///< by Input index; -1 where none
+  std::vector<int> input_slots_;  ///< by input index
+  std::vector<std::string> input_names_;
   bool any_grad_ = false;
   Frame frame_;
 };

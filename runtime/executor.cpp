@@ -6,6 +6,8 @@
 
 #include <set>
 
+#include <fmt/format.h>
+
 #include "compiler/support/diagnostics.h"
 #include "runtime/compat.h"
 #include "runtime/data/rng.h"
@@ -23,9 +25,50 @@ Data to_device(const Data& d, torch::Device device) {
   return out;
 }
 
-at::Tensor labels_of(const Data& d) { return d.y ? *d.y : at::Tensor(); }
+at::Tensor field(const Data& d, DataField f) {
+  if (f == DataField::X) return d.x;
+  GENC_ASSERT(d.y.has_value(), "a routine reads labels, but the batch has none");
+  return *d.y;
+}
+
+std::vector<DataField> data_fields(const lower::Routine& r) {
+  std::vector<DataField> out;
+  for (const std::string& name : r.inputs) out.push_back(data_field(r.name, name));
+  return out;
+}
+
+std::vector<at::Tensor> bind_inputs(const Data& batch, const std::vector<DataField>& fields) {
+  std::vector<at::Tensor> out;
+  out.reserve(fields.size());
+  for (DataField f : fields) out.push_back(field(batch, f));
+  return out;
+}
+
+std::string where(const SourceRange& r) {
+  if (!r.valid()) return "an op genc added";
+  return fmt::format("{}:{}:{}", r.file->path(), r.begin.line, r.begin.col);
+}
+
+bool all_finite(const std::vector<at::Tensor>& ts) {
+  for (const at::Tensor& t : ts)
+    if (t.defined() && !at::isfinite(t.detach()).all().item<bool>()) return false;
+  return true;
+}
 
 }  // namespace
+
+DataField data_field(const std::string& routine, const std::string& name) {
+  if (name == "x") return DataField::X;
+  if (name == "y") return DataField::Y;
+  internal_error("routine " + routine + " reads '" + name + "', which no batch provides");
+}
+
+std::vector<double> host_doubles(const at::Tensor& t) {
+  at::Tensor v = t.to(at::kDouble).cpu().contiguous();
+  return {v.data_ptr<double>(), v.data_ptr<double>() + v.numel()};
+}
+
+std::vector<double> StepMetrics::host() const { return host_doubles(values); }
 
 uint64_t Executor::init_seed(uint64_t seed) { return mix_seed(seed, kInit); }
 uint64_t Executor::train_seed(uint64_t seed) { return mix_seed(seed, kTrain); }
@@ -48,10 +91,14 @@ Executor::Executor(const lower::TrainingProgram& program, const ir::Model& model
     GroupOptimizer* opt = nullptr;
     for (auto& o : optimizers_)
       if (o->name() == s.optimizer) opt = o.get();
-    steps_.push_back({std::make_unique<CompiledGraph>(s, *params_, &trainable), opt, s.repeat});
+    steps_.push_back({std::make_unique<CompiledGraph>(s, *params_, &trainable), opt, s.repeat, data_fields(s),
+                      s.reads("x")});
   }
-  if (program.eval) eval_ = std::make_unique<CompiledGraph>(*program.eval, *params_, nullptr);
-  if (program.sample) sample_ = std::make_unique<CompiledGraph>(*program.sample, *params_, nullptr);
+  if (program.eval) {
+    eval_ = std::make_unique<CompiledGraph>(*program.eval, *params_, nullptr);
+    eval_inputs_ = data_fields(*program.eval);
+  }
+  if (program.sample) sample_ = std::make_unique<LoopRunner>(*program.sample, *params_);
   if (config.ema > 0) {
     std::vector<at::Tensor> all;
     for (auto& [name, p] : params_->named_parameters()) all.push_back(p);
@@ -59,7 +106,35 @@ Executor::Executor(const lower::TrainingProgram& program, const ir::Model& model
   }
 }
 
-std::vector<StepMetrics> Executor::train_iteration(const NextBatch& next_batch) {
+std::optional<std::string> Executor::run_step(StepRun& s, const NextBatch& next_batch, double lr_factor,
+                                              bool trace) {
+  if (s.reads_x || !last_batch_) last_batch_ = to_device(next_batch(), device_);
+  const Data& batch = *last_batch_;
+  std::optional<std::string> fault;
+  if (trace && !all_finite(s.optimizer->params()))
+    fault = "its parameters were already non-finite before it (an earlier update diverged: a lower learning "
+            "rate or clip_grad may help)";
+  std::vector<at::Tensor> inputs = bind_inputs(batch, s.inputs);
+  if (trace) {
+    std::optional<CompiledGraph::Fault> f = s.graph->run_checked(inputs, batch.size(), /*training=*/true, train_rng_);
+    if (f && !fault)
+      fault = fmt::format("the first non-finite value comes from '{}'{} at {}", f->op,
+                          f->param.empty() ? "" : " ('" + f->param + "')", where(f->loc));
+  } else {
+    s.graph->run(inputs, batch.size(), /*training=*/true, train_rng_);
+  }
+  at::Tensor loss = s.graph->output(0).mean();
+  std::vector<at::Tensor> grads =
+      torch::autograd::grad({loss}, s.optimizer->params(), /*grad_outputs=*/{}, /*retain_graph=*/false,
+                            /*create_graph=*/false, /*allow_unused=*/true);
+  if (trace && !fault && !all_finite(grads)) fault = "its forward pass is finite, but its gradient is not";
+  s.optimizer->set_grads(grads);
+  s.optimizer->set_lr_factor(lr_factor);
+  s.optimizer->step();
+  return fault;
+}
+
+std::vector<StepMetrics> Executor::iteration(const NextBatch& next_batch, std::optional<std::string>* trace) {
   std::vector<StepMetrics> out;
   double factor = config_.schedule.factor(iteration_, total_iterations_, config_.optimizer.lr);
   for (StepRun& s : steps_) {
@@ -67,28 +142,27 @@ std::vector<StepMetrics> Executor::train_iteration(const NextBatch& next_batch) 
     m.step = s.graph->name();
     m.names = s.graph->output_names();
     for (int r = 0; r < s.repeat; ++r) {
-      if (s.graph->reads(0) || !last_batch_) last_batch_ = to_device(next_batch(), device_);
-      const Data& batch = *last_batch_;
-      s.graph->run({batch.x, labels_of(batch)}, batch.size(), /*training=*/true, train_rng_);
-      at::Tensor loss = s.graph->output(0).mean();
-      std::vector<at::Tensor> grads =
-          torch::autograd::grad({loss}, s.optimizer->params(), /*grad_outputs=*/{}, /*retain_graph=*/false,
-                                /*create_graph=*/false, /*allow_unused=*/true);
-      s.optimizer->set_grads(grads);
-      s.optimizer->set_lr_factor(factor);
-      s.optimizer->step();
-      if (r + 1 == s.repeat) {
-        std::vector<at::Tensor> means{loss.detach()};
-        for (size_t i = 1; i < m.names.size(); ++i) means.push_back(s.graph->output(i).detach().mean());
-        at::Tensor values = at::stack(means).to(at::kDouble).cpu();
-        m.values.assign(values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
-      }
+      std::optional<std::string> fault = run_step(s, next_batch, factor, trace != nullptr);
+      if (fault && trace && !*trace) *trace = "step '" + m.step + "': " + *fault;
     }
+    std::vector<at::Tensor> means;
+    for (size_t i = 0; i < m.names.size(); ++i) means.push_back(s.graph->output(i).detach().mean());
+    m.values = at::stack(means).to(at::kDouble);
     out.push_back(std::move(m));
   }
   if (ema_) ema_->update();
   ++iteration_;
   return out;
+}
+
+std::vector<StepMetrics> Executor::train_iteration(const NextBatch& next_batch) {
+  return iteration(next_batch, nullptr);
+}
+
+std::optional<std::string> Executor::trace_non_finite(const NextBatch& next_batch) {
+  std::optional<std::string> fault;
+  iteration(next_batch, &fault);
+  return fault;
 }
 
 const std::vector<std::string>& Executor::eval_outputs() const {
@@ -112,7 +186,7 @@ void Executor::with_eval_weights(const std::function<void()>& fn) {
 std::vector<double> Executor::batch_sums(const Data& batch) {
   GENC_ASSERT(eval_ != nullptr, "the program has no eval graph");
   Data b = to_device(batch, device_);
-  eval_->run({b.x, labels_of(b)}, b.size(), /*training=*/false, eval_rng_);
+  eval_->run(bind_inputs(b, eval_inputs_), b.size(), /*training=*/false, eval_rng_);
   std::vector<at::Tensor> parts;
   for (size_t i = 0; i < eval_->output_names().size(); ++i) parts.push_back(eval_->output(i).sum());
   at::Tensor values = at::stack(parts).to(at::kDouble).cpu();
@@ -135,16 +209,18 @@ std::pair<std::vector<double>, int64_t> Executor::eval_all(const EvalBatches& ba
 }
 
 Data Executor::sample(int64_t n, uint64_t seed) {
-  GENC_ASSERT(sample_ != nullptr, "the program has no sample graph");
+  GENC_ASSERT(sample_ != nullptr, "the program has no sampler");
   Data out;
   at::Generator rng = compat::make_generator(device_, seed);
   with_eval_weights([&] {
-    sample_->run({}, n, /*training=*/false, rng);
-    out.x = sample_->output(0).detach().cpu();
-    const std::vector<std::string>& names = sample_->output_names();
-    for (size_t i = 1; i < names.size(); ++i)
-      if (names[i] == "y") out.y = sample_->output(i).detach().cpu();
+    std::vector<at::Tensor> results = sample_->run(n, /*training=*/false, rng);
+    const std::vector<std::string>& names = sample_->results();
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == "x") out.x = results[i].detach().cpu();
+      if (names[i] == "y") out.y = results[i].detach().cpu();
+    }
   });
+  GENC_ASSERT(out.x.defined(), "the sampler returns no x");
   return out;
 }
 

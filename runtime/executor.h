@@ -17,18 +17,32 @@
 #include "runtime/data/batcher.h"
 #include "runtime/data/data.h"
 #include "runtime/ema.h"
+#include "runtime/loop_runner.h"
 #include "runtime/optimizer.h"
 #include "runtime/param_store.h"
 #include "runtime/train_config.h"
 
 namespace genc::runtime {
 
-/// The batch means of one step's outputs in its last run of an iteration.
+/// The batch means of one step's outputs in its last run of an iteration. They stay on
+/// the executor's device (reading them is a host sync: the Trainer does it at log
+/// intervals, not per step).
 struct StepMetrics {
   std::string step;                  ///< the step's name ("elbo", "D", "G", ...)
   std::vector<std::string> names;    ///< output names; names[0] is "loss"
-  std::vector<double> values;
+  at::Tensor values;                 ///< float64 [names.size()], on the device
+
+  /// The values on the host.
+  std::vector<double> host() const;
 };
+
+/// A float64 tensor's values on the host (a sync when it lives on a GPU).
+std::vector<double> host_doubles(const at::Tensor& t);
+
+/// Where a routine input comes from in a batch: the runtime binds data inputs by name.
+enum class DataField { X, Y };
+/// The field of input `name` of routine `routine` (an internal error for other names).
+DataField data_field(const std::string& routine, const std::string& name);
 
 /// Runs a TrainingProgram. Everything per step is resolved when it is built: each graph
 /// is a CompiledGraph (a flat kernel vector over fixed slots), each optimizer group owns
@@ -44,8 +58,8 @@ class Executor {
            torch::Device device);
 
   /// Seeds derived from the configuration's seed: parameters are initialised from
-  /// init_seed(seed); training draws come from a generator seeded with train_seed(seed)
-  /// (a private CPU generator, or the device's default generator on a GPU).
+  /// init_seed(seed); training draws come from a private generator of the device seeded
+  /// with train_seed(seed), evaluation and sampling from generators of their own.
   static uint64_t init_seed(uint64_t seed);
   static uint64_t train_seed(uint64_t seed);
 
@@ -58,6 +72,13 @@ class Executor {
   /// loss with respect to the step's optimizer group only, schedule, clipping, update.
   /// Then the EMA (if any) is updated. Returns one StepMetrics per step.
   std::vector<StepMetrics> train_iteration(const NextBatch& next_batch);
+
+  /// train_iteration() with every kernel's results checked: when a value is not finite,
+  /// says where it first appeared — "step 'D': the first non-finite value comes from
+  /// 'log' at critic.gen:6:12" — or that the step's parameters were not finite before
+  /// it, or that its gradient was not. Nullopt when the whole iteration stays finite.
+  /// For replaying the iteration in which a loss became non-finite.
+  std::optional<std::string> trace_non_finite(const NextBatch& next_batch);
 
   /// Total iterations of the run, for schedules that need it (cosine).
   void set_total_iterations(int64_t total) { total_iterations_ = total; }
@@ -93,7 +114,14 @@ class Executor {
     std::unique_ptr<CompiledGraph> graph;
     GroupOptimizer* optimizer;
     int repeat;
+    std::vector<DataField> inputs;  ///< the batch field of each routine input
+    bool reads_x;                   ///< takes a fresh batch per run
   };
+
+  /// One run of `s` on a fresh or the last batch: forward, gradient, update. With
+  /// `trace`, checks every result and returns what went non-finite first.
+  std::optional<std::string> run_step(StepRun& s, const NextBatch& next_batch, double lr_factor, bool trace);
+  std::vector<StepMetrics> iteration(const NextBatch& next_batch, std::optional<std::string>* trace);
 
   /// Runs `fn` with the EMA weights swapped in (when configured).
   void with_eval_weights(const std::function<void()>& fn);
@@ -106,7 +134,8 @@ class Executor {
   std::vector<std::unique_ptr<GroupOptimizer>> optimizers_;
   std::vector<StepRun> steps_;
   std::unique_ptr<CompiledGraph> eval_;
-  std::unique_ptr<CompiledGraph> sample_;
+  std::vector<DataField> eval_inputs_;
+  std::unique_ptr<LoopRunner> sample_;
   std::unique_ptr<Ema> ema_;
   at::Generator train_rng_;
   at::Generator eval_rng_;

@@ -55,16 +55,18 @@ torch::Device resolve_device(const std::string& device) {
 
 Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::TrainingProgram& plan,
                  TrainConfig config, TrainerOptions options)
-    : config_(std::move(config)), options_(std::move(options)) {
+    : config_(std::move(config)), options_(std::move(options)), plan_(&plan) {
   GENC_ASSERT(train_index < program.trains.size(), "no train block " + std::to_string(train_index));
   const ir::Train& train = program.trains[train_index];
   const ir::Model* model = program.model(train.model);
   train_data_decl_ = program.dataset(train.data);
   GENC_ASSERT(model && train_data_decl_, "train block names an unknown model or dataset");
   model_name_ = model->name;
+  model_ = model;
   if (config_.precision != "fp32")
     throw RuntimeUserError("precision " + config_.precision + " is not supported by genc run yet; use fp32");
   torch::Device device = resolve_device(options_.device.empty() ? config_.device : options_.device);
+  device_ = device;
 
   train_data_ = load(*train_data_decl_, options_, data_seed(config_.seed), device);
   batcher_ = std::make_unique<Batcher>(train_data_, config_.batch, mix_seed(config_.seed, kBatches));
@@ -95,6 +97,10 @@ void Trainer::resume(const std::string& checkpoint) {
     throw file_error(checkpoint, "it is a checkpoint of model '" + meta.model + "', not '" + model_name_ + "'");
   run_state_ = load_checkpoint(checkpoint, *executor_);
   batcher_->restore(run_state_.batcher);
+  if (run_state_.log_count > 0) {
+    window_sums_ = at::tensor(run_state_.log_sums, at::kDouble).to(device_);
+    window_count_ = run_state_.log_count;
+  }
   last_checkpoint_ = checkpoint;
 }
 
@@ -111,28 +117,82 @@ std::vector<std::string> Trainer::metric_names(const std::vector<StepMetrics>& m
   return names;
 }
 
-void Trainer::log(int64_t step, const std::vector<StepMetrics>& metrics) {
-  if (run_state_.log_count == 0) return;
-  std::vector<std::string> names = metric_names(metrics);
+void Trainer::accumulate(const std::vector<StepMetrics>& metrics, int64_t step) {
+  std::vector<at::Tensor> values, losses;
+  for (const StepMetrics& m : metrics) {
+    values.push_back(m.values);
+    losses.push_back(m.values.slice(0, 0, 1));
+  }
+  at::Tensor all = at::cat(values);
+  at::Tensor loss = at::cat(losses);
+  if (metric_names_.empty()) {
+    metric_names_ = metric_names(metrics);
+    headline_ = metric_names_.size() - metrics.back().names.size();
+  }
+  if (!window_sums_.defined() || window_count_ == 0) window_sums_ = at::zeros_like(all);
+  window_sums_.add_(all);
+  ++window_count_;
+  if (!first_bad_.defined()) {
+    first_bad_ = at::full({}, -1, at::TensorOptions().dtype(at::kLong).device(device_));
+    bad_losses_ = at::zeros_like(loss);
+  }
+  at::Tensor first = at::logical_and(first_bad_ < 0, at::logical_not(at::isfinite(loss).all()));
+  first_bad_ = at::where(first, at::full({}, step, first_bad_.options()), first_bad_);
+  bad_losses_ = at::where(first, loss, bad_losses_);
+}
+
+void Trainer::check_finite() {
+  if (!first_bad_.defined()) return;
+  int64_t bad = first_bad_.item<int64_t>();
+  if (bad < 0) return;
+  at::Tensor losses = bad_losses_.cpu();
+  size_t k = 0;
+  while (k + 1 < plan_->steps.size() && std::isfinite(losses[static_cast<int64_t>(k)].item<double>())) ++k;
+  std::string origin = replay(bad);
+  throw RuntimeUserError(fmt::format(
+      "the loss of step '{}' became {} at step {}: {}; {}", plan_->steps[k].name,
+      losses[static_cast<int64_t>(k)].item<double>(), bad, origin,
+      last_checkpoint_ ? "the last good checkpoint is " + *last_checkpoint_ : "no checkpoint was written before it"));
+}
+
+std::string Trainer::replay(int64_t step) {
+  Executor executor(*plan_, *model_, config_, device_);
+  executor.set_total_iterations(total_steps_);
+  Batcher batcher(train_data_, config_.batch, mix_seed(config_.seed, kBatches));
+  if (last_checkpoint_) batcher.restore(load_checkpoint(*last_checkpoint_, executor).batcher);
+  auto next = [&] { return batcher.next(); };
+  while (executor.iteration() + 1 < step) executor.train_iteration(next);
+  std::optional<std::string> fault = executor.trace_non_finite(next);
+  return fault ? *fault : "replaying that iteration with checks on found no non-finite value";
+}
+
+void Trainer::log(int64_t step) {
+  if (window_count_ == 0) return;
+  std::vector<double> sums = host_doubles(window_sums_);
   MetricsRecord r;
   r.step = step;
   r.epoch = batcher_->state().epoch;
   r.split = "train";
   // The loss of the last step (the generator's for a GAN) is the headline; the rest follow.
-  size_t headline = names.size() - metrics.back().names.size();
-  for (size_t i = 0; i < names.size(); ++i) {
-    double mean = run_state_.log_sums[i] / static_cast<double>(run_state_.log_count);
-    if (i == headline)
+  for (size_t i = 0; i < metric_names_.size(); ++i) {
+    double mean = sums[i] / static_cast<double>(window_count_);
+    if (i == headline_)
       r.loss = mean;
     else
-      r.extra.emplace_back(names[i], mean);
+      r.extra.emplace_back(metric_names_[i], mean);
   }
+  shown_loss_ = r.loss;
   r.extra.emplace_back("lr", config_.optimizer.lr *
                                  config_.schedule.factor(step - 1, total_steps_, config_.optimizer.lr));
   r.extra.emplace_back("time_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   metrics_->append(r);
-  run_state_.log_sums.assign(run_state_.log_sums.size(), 0.0);
-  run_state_.log_count = 0;
+  window_sums_.zero_();
+  window_count_ = 0;
+}
+
+void Trainer::save_window() {
+  run_state_.log_sums = window_count_ > 0 ? host_doubles(window_sums_) : std::vector<double>{};
+  run_state_.log_count = window_count_;
 }
 
 std::vector<std::pair<std::string, double>> Trainer::evaluate() {
@@ -161,6 +221,7 @@ std::string Trainer::save(int64_t step) {
   CheckpointMeta meta{options_.source_path, options_.source_text, options_.overrides, model_name_, step,
                       batcher_->state().epoch};
   run_state_.batcher = batcher_->state();
+  save_window();
   std::string path = checkpoint_path(checkpoint_dir_, step);
   save_checkpoint(path, *executor_, run_state_, meta);
   last_checkpoint_ = path;
@@ -184,21 +245,15 @@ TrainSummary Trainer::run() {
     step = executor_->iteration();
     bool epoch_ended = batcher_->state().epoch > epoch;
     epoch = batcher_->state().epoch;
-    for (const StepMetrics& s : m) {
-      if (std::isfinite(s.values[0])) continue;
-      throw RuntimeUserError(fmt::format(
-          "the loss of step '{}' became {} at step {} (epoch {}); {}", s.step, s.values[0], step, epoch,
-          last_checkpoint_ ? "the last good checkpoint is " + *last_checkpoint_ : "no checkpoint was written before it"));
-    }
-    size_t k = 0;
-    for (const StepMetrics& s : m) {
-      if (run_state_.log_sums.size() < k + s.values.size()) run_state_.log_sums.resize(k + s.values.size(), 0.0);
-      for (double v : s.values) run_state_.log_sums[k++] += v;
-    }
-    ++run_state_.log_count;
-    progress->update(step, epoch, m.back().values[0]);
-    if (due(config_.log, step, epoch_ended)) log(step, m);
-    if (executor_->has_eval() && due(config_.eval, step, epoch_ended)) {
+    accumulate(m, step);
+    progress->update(step, epoch, shown_loss_);
+    bool eval_due = executor_->has_eval() && due(config_.eval, step, epoch_ended);
+    bool sample_due = executor_->can_sample() && due(config_.sample, step, epoch_ended);
+    bool checkpoint_due = due(config_.checkpoint, step, epoch_ended);
+    bool log_due = due(config_.log, step, epoch_ended);
+    if (log_due || eval_due || sample_due || checkpoint_due) check_finite();
+    if (log_due) log(step);
+    if (eval_due) {
       MetricsRecord r;
       r.step = step;
       r.epoch = epoch;
@@ -214,16 +269,17 @@ TrainSummary Trainer::run() {
       metrics_->append(r);
       progress->message(text);
     }
-    if (executor_->can_sample() && due(config_.sample, step, epoch_ended))
+    if (sample_due)
       write_samples(config_.sample.unit == "epochs" ? fmt::format("epoch_{:03d}", epoch)
                                                     : fmt::format("step_{:08d}", step));
-    if (due(config_.checkpoint, step, epoch_ended)) {
+    if (checkpoint_due) {
       save(step);
       saved_at = step;
     }
     summary.last = std::move(m);
   }
-  if (!summary.last.empty()) log(step, summary.last);
+  check_finite();
+  log(step);
   if (config_.checkpoint.every > 0 && saved_at != step) save(step);
   progress->finish();
   summary.steps = step;

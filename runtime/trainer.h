@@ -54,7 +54,7 @@ class Trainer {
  public:
   /// Loads the train (and eval) data of `program.trains[train_index]`, builds the
   /// Executor on the chosen device and opens OUT/metrics.jsonl. Throws RuntimeUserError
-  /// for data or output problems.
+  /// for data or output problems. `program` and `plan` must outlive the Trainer.
   Trainer(const ir::Program& program, size_t train_index, const lower::TrainingProgram& plan, TrainConfig config,
           TrainerOptions options);
 
@@ -65,8 +65,11 @@ class Trainer {
 
   /// Trains until `steps` iterations or `epochs` epochs are done, logging, evaluating,
   /// sampling and checkpointing on schedule; writes a final checkpoint when checkpoints
-  /// are configured. A non-finite loss throws RuntimeUserError naming the step and the
-  /// last good checkpoint.
+  /// are configured. Step metrics stay on the device and are read at log, eval, sample
+  /// and checkpoint times and at the end. A non-finite loss found then throws
+  /// RuntimeUserError naming the step and the iteration where it first happened, the op
+  /// where the first non-finite value came from (found by replaying that iteration with
+  /// checks on, from the last good checkpoint or the start) and the last good checkpoint.
   TrainSummary run();
 
   /// Evaluates on the eval data (or the training data when none is configured): the
@@ -80,13 +83,35 @@ class Trainer {
 
  private:
   bool due(const Every& e, int64_t step, bool epoch_ended) const;
-  void log(int64_t step, const std::vector<StepMetrics>& metrics);
+  /// Adds one iteration's metrics to the log window (on the device) and remembers the
+  /// losses of the first iteration with a non-finite one.
+  void accumulate(const std::vector<StepMetrics>& metrics, int64_t step);
+  /// Reads the window's state: throws the located RuntimeUserError when a loss has become
+  /// non-finite.
+  void check_finite();
+  /// What made the loss of iteration `step` non-finite (replayed with checks on).
+  std::string replay(int64_t step);
+  void log(int64_t step);
   void write_samples(const std::string& tag);
   std::string save(int64_t step);
   std::vector<std::string> metric_names(const std::vector<StepMetrics>& m) const;
+  /// The window's sums and count as a checkpoint stores them.
+  void save_window();
 
   TrainConfig config_;
   TrainerOptions options_;
+  const lower::TrainingProgram* plan_;
+  const ir::Model* model_;
+  torch::Device device_ = torch::kCPU;
+  /// The log window, on the device: metric sums since the last log line and their count;
+  /// the iteration whose loss first became non-finite (-1: none) and its step losses.
+  std::vector<std::string> metric_names_;
+  size_t headline_ = 0;  ///< which metric is the record's `loss` (the last step's)
+  at::Tensor window_sums_;
+  int64_t window_count_ = 0;
+  at::Tensor first_bad_;
+  at::Tensor bad_losses_;
+  double shown_loss_ = 0;  ///< the loss the progress line shows (read at log times)
   std::string model_name_;
   const ir::Dataset* train_data_decl_;
   std::unique_ptr<Executor> executor_;

@@ -74,7 +74,7 @@ std::string node_str(const Node& n) {
   return out;
 }
 
-void print_graph(std::string& out, const Graph& g) {
+void print_nodes(std::string& out, const Graph& g, const std::string& indent) {
   std::vector<NodeId> order = g.topo_order();
   // A broken (cyclic) graph still prints every node: the rest follow in id order.
   if (order.size() < g.size()) {
@@ -82,7 +82,7 @@ void print_graph(std::string& out, const Graph& g) {
     for (NodeId id : g.ids())
       if (!seen.count(id)) order.push_back(id);
   }
-  for (NodeId id : order) out += "    " + node_str(g.node(id)) + "\n";
+  for (NodeId id : order) out += indent + node_str(g.node(id)) + "\n";
 }
 
 void print_function(std::string& out, const Function& f) {
@@ -90,7 +90,7 @@ void print_function(std::string& out, const Function& f) {
   for (size_t i = 0; i < f.params.size(); ++i)
     out += (i == 0 ? "" : ", ") + name_str(f.params[i].name) + ": " + f.params[i].type.str();
   out += ") -> " + f.result.str() + opt_loc(f.loc) + " {\n";
-  print_graph(out, f.graph);
+  print_nodes(out, f.graph, "    ");
   out += "  }\n";
 }
 
@@ -121,6 +121,12 @@ void print_train(std::string& out, const Train& t) {
 }
 
 }  // namespace
+
+std::string print_graph(const Graph& graph, const std::string& indent) {
+  std::string out;
+  print_nodes(out, graph, indent);
+  return out;
+}
 
 std::string print(const Program& program) {
   std::string out = "// genc graph IR v0\n";

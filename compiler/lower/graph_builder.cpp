@@ -7,6 +7,7 @@
 #include <set>
 
 #include "compiler/ir/shape_fns.h"
+#include "compiler/passes/dce.h"
 
 namespace genc::lower {
 
@@ -15,10 +16,11 @@ using ir::NodeId;
 using ir::Op;
 using ir::ValueRef;
 
-ValueRef GraphBuilder::data(const std::string& name, const ir::ValueType& type) {
+ValueRef GraphBuilder::input(const std::string& name, const ir::ValueType& type) {
   Node n;
   n.op = Op::Input;
-  n.attrs = {{"name", name}, {"index", int64_t{name == "x" ? 0 : 1}}};
+  n.attrs = {{"name", name}, {"index", static_cast<int64_t>(inputs_.size())}};
+  inputs_.push_back(name);
   n.outputs = {type};
   n.loc = loc_;
   return {graph_.add(std::move(n)), 0};
@@ -96,23 +98,14 @@ void GraphBuilder::output(const std::string& name, ValueRef value) {
 }
 
 Routine GraphBuilder::finish(std::string name) {
-  // Keep what the outputs reach backwards; remove the rest, users before producers.
-  std::set<NodeId> live;
-  std::vector<NodeId> work = graph_.find(Op::Output);
-  while (!work.empty()) {
-    NodeId id = work.back();
-    work.pop_back();
-    if (!live.insert(id).second) continue;
-    for (const ValueRef& in : graph_.node(id).inputs) work.push_back(in.node);
-  }
-  std::vector<NodeId> order = graph_.topo_order();
-  for (auto it = order.rbegin(); it != order.rend(); ++it)
-    if (!live.count(*it)) graph_.remove(*it);
+  passes::eliminate_dead_code(graph_);
   Routine r;
   r.name = std::move(name);
   r.graph = std::move(graph_);
+  r.inputs = std::move(inputs_);
   r.outputs = std::move(outputs_);
   graph_ = ir::Graph();
+  inputs_.clear();
   outputs_.clear();
   return r;
 }

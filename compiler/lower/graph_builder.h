@@ -22,8 +22,9 @@ class GraphBuilder {
   /// Nodes the builder creates carry `loc` (the objective's position).
   explicit GraphBuilder(SourceRange loc) : loc_(loc) {}
 
-  /// A data input: "x" (index 0) or "y" (index 1).
-  ir::ValueRef data(const std::string& name, const ir::ValueType& type);
+  /// The routine's next input, named `name` (data "x", "y"; a loop's carried value or
+  /// table column).
+  ir::ValueRef input(const std::string& name, const ir::ValueType& type);
   /// A node of `op` whose type is inferred; a failure is an internal error (lowering
   /// only combines values whose types sema has already checked).
   ir::ValueRef op(ir::Op op, std::vector<ir::ValueRef> inputs, ir::Attrs attrs = {});
@@ -36,12 +37,13 @@ class GraphBuilder {
 
   const ir::ValueType& type(ir::ValueRef v) const { return graph_.type(v); }
 
-  /// The finished routine, without the nodes no output depends on.
+  /// The finished routine, without the nodes no output depends on (the DCE pass).
   Routine finish(std::string name);
 
  private:
   SourceRange loc_;
   ir::Graph graph_;
+  std::vector<std::string> inputs_;
   std::vector<std::string> outputs_;
 };
 

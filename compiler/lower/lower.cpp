@@ -1,33 +1,41 @@
-// The lowering entry point: dispatches on the model's objective, and the helpers the
-// objectives share (role lookup) plus TrainingProgram's accessors.
+// The lowering entry point: dispatches on the model's objective, sends every routine of
+// the result through the pass pipeline and the plan verifier, and the helpers the
+// objectives share (role lookup).
 #include "compiler/lower/lower.h"
 
-#include <algorithm>
+#include <fmt/format.h>
 
 #include "compiler/lower/objectives.h"
+#include "compiler/lower/verify_plan.h"
+#include "compiler/passes/pipeline.h"
 
 namespace genc::lower {
+namespace {
 
-// --- TrainingProgram
-
-bool Routine::reads(const std::string& name) const {
-  for (ir::NodeId id : graph.find(ir::Op::Input))
-    if (ir::attr_string_or(graph.node(id).attrs, "name", "") == name) return true;
-  return false;
+std::optional<TrainingProgram> lower_objective(const ir::Model& model, DiagnosticEngine& diags) {
+  if (!model.objective) {
+    diags.report(DiagKind::MissingObjective, model.loc, {model.name});
+    return std::nullopt;
+  }
+  const std::string& name = model.objective->name;
+  if (name == "elbo") return lower_elbo(model, diags);
+  if (name == "gan") return lower_gan(model, diags);
+  if (name == "classify") return lower_classify(model, diags);
+  if (name == "nll" || name == "denoise") {
+    diags.report(DiagKind::NoTrainingLoop, model.objective->loc, {name});
+    return std::nullopt;
+  }
+  diags.report(DiagKind::UnknownObjective, model.objective->loc, {name});
+  return std::nullopt;
 }
 
-int64_t Routine::rows_per_example() const {
-  int64_t most = 1;
-  for (ir::NodeId id : graph.find(ir::Op::RepeatBatch))
-    most = std::max(most, ir::attr_int(graph.node(id).attrs, "times"));
-  return most;
+void check(const TrainingProgram& program, const char* when) {
+  std::vector<std::string> errors = verify_plan(program);
+  if (!errors.empty())
+    internal_error(fmt::format("the plan of {} does not verify {}:\n  {}", program.model, when, fmt::join(errors, "\n  ")));
 }
 
-const OptimizerGroup* TrainingProgram::optimizer(const std::string& name) const {
-  for (const OptimizerGroup& g : optimizers)
-    if (g.name == name) return &g;
-  return nullptr;
-}
+}  // namespace
 
 // --- roles
 
@@ -50,21 +58,14 @@ bool require_normal_prior(const ir::Model& model, DiagnosticEngine& diags) {
 
 // --- entry point
 
-std::optional<TrainingProgram> lower(const ir::Model& model, DiagnosticEngine& diags) {
-  if (!model.objective) {
-    diags.report(DiagKind::MissingObjective, model.loc, {model.name});
-    return std::nullopt;
-  }
-  const std::string& name = model.objective->name;
-  if (name == "elbo") return lower_elbo(model, diags);
-  if (name == "gan") return lower_gan(model, diags);
-  if (name == "classify") return lower_classify(model, diags);
-  if (name == "nll" || name == "denoise") {
-    diags.report(DiagKind::NoTrainingLoop, model.objective->loc, {name});
-    return std::nullopt;
-  }
-  diags.report(DiagKind::UnknownObjective, model.objective->loc, {name});
-  return std::nullopt;
+std::optional<TrainingProgram> lower(const ir::Model& model, DiagnosticEngine& diags,
+                                     const passes::PipelineOptions& options) {
+  std::optional<TrainingProgram> program = lower_objective(model, diags);
+  if (!program) return std::nullopt;
+  check(*program, "as lowered");
+  for (Routine* r : program->routines()) passes::optimize(r->graph, model.name + "." + r->name, options);
+  check(*program, "after optimization");
+  return program;
 }
 
 }  // namespace genc::lower

@@ -14,8 +14,8 @@ using ir::ValueRef;
 Routine classify_routine(const ir::Function& net, const ir::ValueType& label, SourceRange loc,
                          const std::string& name) {
   GraphBuilder b(loc);
-  ValueRef x = b.data("x", net.params[0].type);
-  ValueRef y = b.data("y", label);
+  ValueRef x = b.input("x", net.params[0].type);
+  ValueRef y = b.input("y", label);
   ValueRef logits = b.inline_role(net, {x}).values[0];
   b.output("loss", b.op(Op::CategoricalNll, {logits, y}));
   b.output("accuracy", b.op(Op::Correct, {logits, y}));

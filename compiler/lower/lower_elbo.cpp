@@ -73,7 +73,7 @@ ElboTerms elbo_terms(GraphBuilder& b, const Vae& vae, const RoleResult& q, Value
 
 Step train_step(const Vae& vae, SourceRange loc, double beta, int64_t samples) {
   GraphBuilder b(loc);
-  ValueRef x = b.data("x", vae.x);
+  ValueRef x = b.input("x", vae.x);
   ElboTerms t = elbo_terms(b, vae, encode(b, vae, x), x, samples);
   b.output("loss", add(b, t.recon, scale(b, beta, t.kl)));
   b.output("recon", t.recon);
@@ -86,7 +86,7 @@ Step train_step(const Vae& vae, SourceRange loc, double beta, int64_t samples) {
 
 Routine eval_routine(const Vae& vae, SourceRange loc, int64_t iw) {
   GraphBuilder b(loc);
-  ValueRef x = b.data("x", vae.x);
+  ValueRef x = b.input("x", vae.x);
   RoleResult q = encode(b, vae, x);
   ElboTerms t = elbo_terms(b, vae, q, x, 1);
   ValueRef loss = add(b, t.recon, t.kl);
@@ -162,7 +162,7 @@ std::optional<TrainingProgram> lower_elbo(const ir::Model& model, DiagnosticEngi
                                 param_names(model, {encoder->name, decoder->name})});
   program.steps.push_back(train_step(vae, objective.loc, beta, samples));
   program.eval = eval_routine(vae, objective.loc, iw);
-  program.sample = sample_routine(vae, objective.loc);
+  program.sample = Loop::straight(sample_routine(vae, objective.loc));
   return program;
 }
 

@@ -47,9 +47,9 @@ ValueRef discriminate(GraphBuilder& b, const Gan& gan, ValueRef x, std::optional
 
 Step d_step(const Gan& gan, SourceRange loc, int64_t d_steps, double gp) {
   GraphBuilder b(loc);
-  ValueRef x = b.data("x", gan.x);
+  ValueRef x = b.input("x", gan.x);
   std::optional<ValueRef> y;
-  if (gan.y) y = b.data("y", *gan.y);
+  if (gan.y) y = b.input("y", *gan.y);
   ValueRef fake = b.op(Op::Detach, {generate(b, gan, y)});
   ValueRef real_score = discriminate(b, gan, x, y);
   ValueRef fake_score = discriminate(b, gan, fake, y);
@@ -77,7 +77,7 @@ Step d_step(const Gan& gan, SourceRange loc, int64_t d_steps, double gp) {
 Step g_step(const Gan& gan, SourceRange loc) {
   GraphBuilder b(loc);
   std::optional<ValueRef> y;
-  if (gan.y) y = b.data("y", *gan.y);
+  if (gan.y) y = b.input("y", *gan.y);
   b.output("loss", gan_loss(b, gan, discriminate(b, gan, generate(b, gan, y), y), "gen"));
   Step step;
   static_cast<Routine&>(step) = b.finish(gan.g->name);
@@ -138,7 +138,7 @@ std::optional<TrainingProgram> lower_gan(const ir::Model& model, DiagnosticEngin
   program.optimizers.push_back({g->name, {g->name}, param_names(model, {g->name})});
   program.steps.push_back(d_step(gan, objective.loc, d_steps, gp));
   program.steps.push_back(g_step(gan, objective.loc));
-  program.sample = sample_routine(gan, objective.loc);
+  program.sample = Loop::straight(sample_routine(gan, objective.loc));
   return program;
 }
 

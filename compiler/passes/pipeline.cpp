@@ -1,7 +1,7 @@
 // The optimization pipeline: runs the passes of this folder over every role graph in a
 // fixed order until none of them changes anything.
 //
-// Algorithm, per role graph:
+// Algorithm, per role graph (and per lowered routine, which compiler/lower sends here):
 //   1. With verify_each, verify the graph as it comes in.
 //   2. Run constant folding, CSE, fusion and DCE in that order; with verify_each, verify
 //      the graph after each pass that changed it and internal_error on any failure.
@@ -40,7 +40,9 @@ void check(const std::vector<std::string>& errors, const std::string& where) {
     internal_error(fmt::format("IR verifier failed {}:\n  {}", where, fmt::join(errors, "\n  ")));
 }
 
-void optimize_graph(ir::Graph& graph, const std::string& role, const PipelineOptions& options) {
+}  // namespace
+
+void optimize(ir::Graph& graph, const std::string& role, const PipelineOptions& options) {
   if (options.verify_each) check(ir::verify(graph), "before optimizing " + role);
   const size_t max_rounds = 2 * graph.size() + 2;
   for (size_t round = 0;; ++round) {
@@ -56,12 +58,10 @@ void optimize_graph(ir::Graph& graph, const std::string& role, const PipelineOpt
   }
 }
 
-}  // namespace
-
 void optimize(ir::Program& program, const PipelineOptions& options) {
   for (ir::Model& model : program.models)
     for (ir::Function& role : model.roles)
-      optimize_graph(role.graph, model.name + "." + role.name, options);
+      optimize(role.graph, model.name + "." + role.name, options);
   if (options.verify_each) check(ir::verify(program), "after optimization");
 }
 

@@ -16,5 +16,7 @@ struct PipelineOptions {
 
 /// Runs constant folding, CSE, fusion and DCE on every role graph until nothing changes.
 void optimize(ir::Program& program, const PipelineOptions& options = {});
+/// The same on one graph (a lowered routine); `name` names it in internal errors.
+void optimize(ir::Graph& graph, const std::string& name, const PipelineOptions& options = {});
 
 }  // namespace genc::passes

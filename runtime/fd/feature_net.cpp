@@ -56,6 +56,11 @@ lower::Routine feature_routine(const lower::TrainingProgram& plan) {
   add_output(g, logits, "logits", 0, loc);
   add_output(g, features, "features", 1, loc);
   remove_dead(g);
+  for (ir::NodeId id : g.find(ir::Op::Input)) {  // the labels are gone: renumber what is left
+    ir::Node& n = g.node(id);
+    n.attrs["index"] = static_cast<int64_t>(r.inputs.size());
+    r.inputs.push_back(ir::attr_string(n.attrs, "name"));
+  }
   return r;
 }
 

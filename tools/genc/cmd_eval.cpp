@@ -57,15 +57,6 @@ void set_iw(ir::Program& program, int64_t iw, bool force) {
   }
 }
 
-/// The type of the sample graph's output "x".
-const ir::ValueType& sample_type(const lower::Routine& sample) {
-  for (ir::NodeId id : sample.graph.find(ir::Op::Output)) {
-    const ir::Node& n = sample.graph.node(id);
-    if (ir::attr_int(n.attrs, "index") == 0) return sample.graph.type(n.inputs[0]);
-  }
-  internal_error("the sample graph has no output 0");
-}
-
 struct Report {
   std::string text;
   nlohmann::ordered_json json;
@@ -132,7 +123,7 @@ std::unique_ptr<runtime::fd::ReferenceClassifier> reference_classifier() {
 /// classifier's test accuracy. Null after printing why not.
 std::optional<Report> frechet(Restored& r, const EvalArgs& a) {
   const Training& t = r.training;
-  const ir::ValueType& type = sample_type(*t.plan.sample);
+  const ir::ValueType& type = t.plan.sample->result_type("x");
   if (type.dims != std::vector<int64_t>{1, 28, 28}) {
     print_error(fmt::format("FD compares with Fashion-MNIST images [1,28,28]; model '{}' samples {}",
                             t.model().name, ir::shape_str(type.dims)));

@@ -1,0 +1,78 @@
+// LoopRunner: binds a Loop's routines to environment slots once, then runs init, the step
+// over the table, and finish.
+#include "runtime/loop_runner.h"
+
+#include <algorithm>
+
+#include "compiler/support/diagnostics.h"
+
+namespace genc::runtime {
+
+int LoopRunner::slot(const std::string& name) const {
+  auto it = std::find(env_names_.begin(), env_names_.end(), name);
+  return it == env_names_.end() ? -1 : static_cast<int>(it - env_names_.begin());
+}
+
+LoopRunner::Bound LoopRunner::bind(const lower::Routine& r, ParamStore& params, const lower::IterationTable* table) {
+  Bound b;
+  b.graph = std::make_unique<CompiledGraph>(r, params, nullptr);
+  for (const std::string& name : r.inputs) {
+    int s = slot(name);
+    bool found = s >= 0;
+    for (size_t c = 0; !found && table && c < table->columns.size(); ++c) {
+      if (table->columns[c].name != name) continue;
+      s = -1 - static_cast<int>(c);
+      found = true;
+    }
+    GENC_ASSERT(found, "loop routine " + r.name + " reads unknown value " + name);
+    b.in.push_back(s);
+  }
+  for (const std::string& name : r.outputs) b.out.push_back(slot(name));
+  return b;
+}
+
+LoopRunner::LoopRunner(const lower::Loop& loop, ParamStore& params)
+    : env_names_(loop.init.outputs), results_(loop.results()) {
+  init_ = bind(loop.init, params, nullptr);
+  if (loop.step) {
+    step_ = bind(*loop.step, params, &loop.table);
+    iterations_ = loop.table.iterations;
+    for (const lower::IterationTable::Column& c : loop.table.columns) {
+      at::ScalarType type = c.dtype == ir::DType::I64 ? at::kLong : at::kFloat;
+      at::Tensor all = at::tensor(c.values, at::TensorOptions().dtype(at::kDouble)).to(type).to(params.device());
+      std::vector<at::Tensor> per_iteration;
+      for (int64_t i = 0; i < iterations_; ++i) per_iteration.push_back(all.slice(0, i, i + 1));
+      table_.push_back(std::move(per_iteration));
+    }
+  }
+  if (loop.finish) finish_ = bind(*loop.finish, params, nullptr);
+}
+
+std::vector<at::Tensor> LoopRunner::run(int64_t n, bool training, at::Generator& generator) {
+  env_.assign(env_names_.size(), at::Tensor());
+  init_.graph->run({}, n, training, generator);
+  for (size_t i = 0; i < init_.out.size(); ++i) env_[static_cast<size_t>(init_.out[i])] = init_.graph->output(i);
+  if (step_) {
+    for (int64_t it = 0; it < iterations_; ++it) {
+      inputs_.clear();
+      for (int s : step_->in)
+        inputs_.push_back(s >= 0 ? env_[static_cast<size_t>(s)] : table_[static_cast<size_t>(-1 - s)][it]);
+      step_->graph->run(inputs_, n, training, generator);
+      for (size_t i = 0; i < step_->out.size(); ++i) env_[static_cast<size_t>(step_->out[i])] = step_->graph->output(i);
+    }
+  }
+  std::vector<at::Tensor> out;
+  if (finish_) {
+    inputs_.clear();
+    for (int s : finish_->in) inputs_.push_back(env_[static_cast<size_t>(s)]);
+    finish_->graph->run(inputs_, n, training, generator);
+    for (size_t i = 0; i < results_.size(); ++i) out.push_back(finish_->graph->output(i));
+  } else {
+    out = env_;
+  }
+  env_.clear();
+  inputs_.clear();
+  return out;
+}
+
+}  // namespace genc::runtime

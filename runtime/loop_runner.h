@@ -1,0 +1,55 @@
+// Runs a plan Loop (a sampler): its init, step and finish routines each compiled once,
+// the step run once per row of the iteration table with the carried values handed from
+// one iteration to the next by name (slots resolved when it is built, tensors passed on,
+// never copied).
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/lower/training_program.h"
+#include "runtime/compiled_graph.h"
+#include "runtime/param_store.h"
+
+namespace genc::runtime {
+
+class LoopRunner {
+ public:
+  /// Compiles the loop's routines against `params` (no gradients) and puts the table's
+  /// values on the parameters' device, one scalar tensor per iteration and column.
+  LoopRunner(const lower::Loop& loop, ParamStore& params);
+
+  /// Runs init for `n` rows, every iteration, then finish; returns the loop's results in
+  /// results() order.
+  std::vector<at::Tensor> run(int64_t n, bool training, at::Generator& generator);
+  const std::vector<std::string>& results() const { return results_; }
+  int64_t iterations() const { return iterations_; }
+
+ private:
+  /// A routine with the environment slot of each output and the source of each input:
+  /// an environment slot (>= 0) or table column c (encoded as -1 - c).
+  struct Bound {
+    std::unique_ptr<CompiledGraph> graph;
+    std::vector<int> in;
+    std::vector<int> out;
+  };
+
+  Bound bind(const lower::Routine& r, ParamStore& params, const lower::IterationTable* table);
+  int slot(const std::string& name) const;
+
+  std::vector<std::string> env_names_;  ///< environment slot -> name (init's outputs)
+  Bound init_;
+  std::optional<Bound> step_;
+  std::optional<Bound> finish_;
+  std::vector<std::vector<at::Tensor>> table_;  ///< [column][iteration], each of shape [1]
+  int64_t iterations_ = 0;
+  std::vector<std::string> results_;
+  std::vector<at::Tensor> env_;
+  std::vector<at::Tensor> inputs_;  ///< reused argument vector of the step
+};
+
+}  // namespace genc::runtime
