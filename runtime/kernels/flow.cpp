@@ -110,14 +110,18 @@ class ActNormKernel : public Kernel {
         initialized_(s.params->get("initialized")) {}
   void run(Frame& f) override {
     const at::Tensor& x = f.slots[x_];
-    if (f.training && initialized_.item<double>() == 0.0) {
+    if (f.training && !known_initialized_) {
+      // Without reading `initialized` on the host (no sync): the first training batch's
+      // statistics replace loc and logscale unless a checkpoint already set them.
       at::NoGradGuard no_grad;
       at::Tensor per = x.transpose(0, 1).reshape({x.size(1), -1});
       at::Tensor mean = per.mean(1);
       at::Tensor std = (per - mean.unsqueeze(1)).pow(2).mean(1).sqrt();  // biased, as Glow
-      loc_.copy_(-mean);
-      logscale_.copy_(-(std + 1e-6).log());
+      at::Tensor fresh = initialized_ == 0.0;
+      loc_.copy_(at::where(fresh, -mean, loc_));
+      logscale_.copy_(at::where(fresh, -(std + 1e-6).log(), logscale_));
       initialized_.fill_(1.0);
+      known_initialized_ = true;
     }
     f.slots[y_] = (x + per_channel(loc_, rank_)) * per_channel(logscale_.exp(), rank_);
     f.slots[logdet_] = (logscale_.sum() * spatial_).expand({x.size(0)});
@@ -127,6 +131,7 @@ class ActNormKernel : public Kernel {
   int x_, y_, logdet_, rank_;
   double spatial_;
   at::Tensor loc_, logscale_, initialized_;
+  bool known_initialized_ = false;  ///< this kernel has run in training (so `initialized` is 1)
 };
 
 /// y = W x over the channel dimension; logdet = log|det W| * spatial size.

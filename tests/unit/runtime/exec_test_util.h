@@ -91,6 +91,13 @@ class GraphMaker {
   ir::ValueRef op(ir::Op op, std::vector<ir::ValueRef> in, ir::Attrs attrs = {}, std::string name = "") {
     return add(op, std::move(in), std::move(attrs), nullptr, std::move(name));
   }
+  /// The names of the graph's Input nodes, by index.
+  std::vector<std::string> input_names() const {
+    std::vector<std::string> names(graph.find(ir::Op::Input).size());
+    for (ir::NodeId id : graph.find(ir::Op::Input))
+      names.at(static_cast<size_t>(ir::attr_int(graph.node(id).attrs, "index"))) = ir::attr_string(graph.node(id).attrs, "name");
+    return names;
+  }
   void output(ir::ValueRef v, int64_t index = 0) {
     add(ir::Op::Output, {v}, {{"index", index}, {"name", std::string("out") + std::to_string(index)}}, nullptr);
   }

@@ -80,7 +80,9 @@ inline StepResult run_step(const lower::TrainingProgram& p, const lower::Step& s
   std::set<std::string> trainable(group->params.begin(), group->params.end());
   CompiledGraph g(s, ps, &trainable);
   at::Generator gen = cpu_gen(seed);
-  g.run({x, y}, x.size(0), true, gen);
+  std::vector<Tensor> inputs;
+  for (const std::string& name : s.inputs) inputs.push_back(name == "x" ? x : y);
+  g.run(inputs, x.size(0), true, gen);
   StepResult r;
   r.loss = g.output(0).mean();
   std::map<const void*, std::string> name_of;

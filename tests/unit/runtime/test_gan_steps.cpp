@@ -83,7 +83,7 @@ TEST_F(GanSteps, AnIterationRunsBothStepsAndEachCriticStepTakesABatch) {
   EXPECT_EQ(m[1].step, "G");
   EXPECT_EQ(m[0].names, (std::vector<std::string>{"loss", "real", "fake"}));
   for (const StepMetrics& s : m)
-    for (double v : s.values) EXPECT_TRUE(std::isfinite(v));
+    for (double v : s.host()) EXPECT_TRUE(std::isfinite(v));
   auto [g, d] = changed(e, before);
   EXPECT_EQ(g, 10);
   EXPECT_EQ(d, 8);
@@ -109,7 +109,7 @@ TEST(ConditionalGan, StepsReadTheLabelsAndTheSamplerDrawsThem) {
   Data batch{at::rand({8, 1, 28, 28}, gen) * 2 - 1, at::randint(10, {8}, gen, at::kLong)};
   std::vector<StepMetrics> m = e.train_iteration([&] { return batch; });
   ASSERT_EQ(m.size(), 2u);
-  for (const StepMetrics& s : m) EXPECT_TRUE(std::isfinite(s.values[0]));
+  for (const StepMetrics& s : m) EXPECT_TRUE(std::isfinite(s.host()[0]));
   auto [g, d] = changed(e, before);
   EXPECT_EQ(g, 3);  // embed, linear (weight, bias)
   EXPECT_EQ(d, 5);  // embed, two linears

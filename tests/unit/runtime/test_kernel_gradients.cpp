@@ -34,7 +34,7 @@ void check_gradients(const GraphMaker& m, std::vector<at::Tensor> inputs, Option
   ParamStore store(model, at::kCPU, 7);
   store.root().to(at::kDouble);
 
-  lower::Routine routine{"check", m.graph, {"out0"}};
+  lower::Routine routine{"check", m.graph, m.input_names(), {"out0"}};
   std::set<std::string> trainable;
   for (ir::NodeId id : m.graph.ids())
     if (ir::has_flag(m.graph.node(id).op, ir::kParams)) trainable.insert(m.graph.node(id).name);

@@ -50,9 +50,9 @@ TEST(Lower, VaeHasOneElboStepEvalAndSample) {
   ASSERT_TRUE(p.eval.has_value());
   EXPECT_EQ(p.eval->outputs, (std::vector<std::string>{"loss", "elbo", "recon", "kl", "bpd"}));
   ASSERT_TRUE(p.sample.has_value());
-  EXPECT_FALSE(p.sample->reads("x"));
-  EXPECT_EQ(count(p.sample->graph, Op::Sigmoid), 1u);
-  EXPECT_EQ(p.sample->graph.type(p.sample->graph.node(p.sample->graph.find(Op::Output)[0]).inputs[0]).dims,
+  EXPECT_FALSE(p.sample->init.reads("x"));
+  EXPECT_EQ(count(p.sample->init.graph, Op::Sigmoid), 1u);
+  EXPECT_EQ(p.sample->init.graph.type(p.sample->init.graph.node(p.sample->init.graph.find(Op::Output)[0]).inputs[0]).dims,
             (std::vector<int64_t>{1, 28, 28}));
 }
 
@@ -99,7 +99,7 @@ TEST(Lower, DcganAlternatesDiscriminatorAndGeneratorSteps) {
   }
   EXPECT_FALSE(p.eval.has_value());
   ASSERT_TRUE(p.sample.has_value());
-  EXPECT_EQ(count(p.sample->graph, Op::Randn), 1u);
+  EXPECT_EQ(count(p.sample->init.graph, Op::Randn), 1u);
   EXPECT_TRUE(ir::verify(d.graph).empty());
   EXPECT_TRUE(ir::verify(g.graph).empty());
 }
@@ -125,8 +125,8 @@ TEST(Lower, ConditionalGanFeedsDataLabelsAndSamplesLabels) {
   EXPECT_TRUE(p.steps[1].reads("y"));
   EXPECT_FALSE(p.steps[1].reads("x"));
   ASSERT_TRUE(p.sample.has_value());
-  EXPECT_EQ(p.sample->outputs, (std::vector<std::string>{"x", "y"}));
-  EXPECT_EQ(count(p.sample->graph, Op::RandLabel), 1u);
+  EXPECT_EQ(p.sample->init.outputs, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(count(p.sample->init.graph, Op::RandLabel), 1u);
 }
 
 const char* kClassifier = R"gen(
@@ -158,9 +158,9 @@ TEST(Lower, PlanTextIsDeterministicAndNamesEveryPart) {
   EXPECT_EQ(a, b);
   EXPECT_NE(a.find("plan dcgan objective gan\n"), std::string::npos) << a;
   EXPECT_NE(a.find("optimizer D roles [D] params [\"D."), std::string::npos) << a;
-  EXPECT_NE(a.find("step D optimizer D repeat 1 outputs [loss, real, fake] {"), std::string::npos) << a;
-  EXPECT_NE(a.find("step G optimizer G repeat 1 outputs [loss] {"), std::string::npos) << a;
-  EXPECT_NE(a.find("sample outputs [x] {"), std::string::npos) << a;
+  EXPECT_NE(a.find("step D optimizer D repeat 1 inputs [x] outputs [loss, real, fake] {"), std::string::npos) << a;
+  EXPECT_NE(a.find("step G optimizer G repeat 1 inputs [] outputs [loss] {"), std::string::npos) << a;
+  EXPECT_NE(a.find("sampler sample results [x] {\n  init inputs [] outputs [x] {"), std::string::npos) << a;
   EXPECT_NE(a.find(" = detach %"), std::string::npos) << a;
   EXPECT_NE(a.find("gan_loss %"), std::string::npos) << a;
 }
