@@ -14,7 +14,7 @@
 #include "compiler/support/diagnostics.h"
 #include "runtime/data/rng.h"
 #include "runtime/errors.h"
-#include "runtime/io/png.h"
+#include "runtime/io/sample_grid.h"
 
 namespace genc::runtime {
 namespace {
@@ -205,15 +205,9 @@ std::vector<std::pair<std::string, double>> Trainer::evaluate() {
 
 void Trainer::write_samples(const std::string& tag) {
   Data s = executor_->sample(config_.sample_n, mix_seed(config_.seed, kSamples));
-  if (s.x.dim() != 4 || (s.x.size(1) != 1 && s.x.size(1) != 3)) return;  // not images
-  at::Tensor images = s.x;
-  for (const ir::Setting& t : train_data_decl_->transforms) {
-    if (t.name != "scale") continue;
-    double lo = ir::attr_float(t.args, "lo"), hi = ir::attr_float(t.args, "hi");
-    images = (images - lo) / (hi - lo);
-  }
+  if (!is_image_batch(s.x)) return;
   make_dirs(sample_dir_);
-  write_png_grid((std::filesystem::path(sample_dir_) / (tag + ".png")).string(), images);
+  write_sample_grid((std::filesystem::path(sample_dir_) / (tag + ".png")).string(), s, *train_data_decl_);
 }
 
 std::string Trainer::save(int64_t step) {

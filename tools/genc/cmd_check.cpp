@@ -19,8 +19,8 @@ struct CheckArgs {
 int run_check(const CheckArgs& args) {
   Session session;
   session.print_kinds = args.print_kinds;
-  std::optional<sema::Options> options = parse_overrides(session, args.sets);
-  if (options) load_program(session, args.file, *options);
+  std::optional<sema::Options> options = pipeline::parse_overrides(session, args.sets);
+  if (options) pipeline::compile_file(session, args.file, *options, pipeline::Stage::Analyzed);
   return session.finish();
 }
 

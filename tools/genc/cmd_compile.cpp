@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/frontend/ast.h"
+#include "compiler/frontend/frontend.h"
 #include "compiler/ir/dot.h"
 #include "compiler/ir/printer.h"
 #include "compiler/lower/lower.h"
@@ -38,12 +39,20 @@ std::optional<std::string> emit_plans(Session& session, const ir::Program& progr
   return text;
 }
 
+/// The syntax tree of a .gen file and the modules it uses. Null after reporting errors.
+std::optional<frontend::ParsedUnit> parse_gen(Session& session, const std::string& path) {
+  std::optional<frontend::ParsedUnit> unit = frontend::parse_program(path, session.sources, session.diags);
+  if (session.diags.has_errors()) return std::nullopt;
+  GENC_ASSERT(unit.has_value(), "parse_program failed without reporting an error");
+  return unit;
+}
+
 /// The text of the requested stage, or nullopt after errors (reported in the session).
 std::optional<std::string> emit_stage(Session& session, const CompileArgs& args) {
-  std::optional<sema::Options> options = parse_overrides(session, args.sets);
+  std::optional<sema::Options> options = pipeline::parse_overrides(session, args.sets);
   if (!options) return std::nullopt;
   if (args.emit == "ast") {
-    if (is_ir_file(args.file) || !options->overrides.empty()) {
+    if (pipeline::language_of(args.file) != pipeline::Language::Gen || !options->overrides.empty()) {
       std::cerr << "genc: error: --emit ast needs a .gen file and takes no --set\n";
       return std::nullopt;
     }
@@ -51,11 +60,12 @@ std::optional<std::string> emit_stage(Session& session, const CompileArgs& args)
     if (!unit) return std::nullopt;
     return ast::dump(unit->main());
   }
-  std::optional<ir::Program> program = load_program(session, args.file, *options);
+  bool optimized = args.emit == "ir-opt" || args.emit == "plan";
+  std::optional<ir::Program> program = pipeline::compile_file(
+      session, args.file, *options, optimized ? pipeline::Stage::Optimized : pipeline::Stage::Analyzed);
   if (!program) return std::nullopt;
   if (args.emit == "ir") return ir::print(*program);
   if (args.emit == "dot") return ir::to_dot(*program);
-  passes::optimize(*program, pipeline_options());
   if (args.emit == "plan") return emit_plans(session, *program);
   return ir::print(*program);
 }

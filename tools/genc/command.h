@@ -39,6 +39,11 @@ inline constexpr const char* kEvalDescription =
 Action setup_run(CLI::App& sub);
 Action setup_sample(CLI::App& sub);
 Action setup_eval(CLI::App& sub);
+struct Session;
+/// Runs a runtime command in genc-runtime (runtime_commands.cpp): a runtime::RuntimeUserError
+/// it throws is printed as one "genc: error: ..." line, followed by the session's diagnostics
+/// not printed yet, and gives exit code 1. Other exceptions propagate (exit 2).
+int guard_runtime(Session& session, const std::function<int()>& command);
 /// Takes every argument after the subcommand's name unparsed; the action executes
 /// genc-runtime (next to this executable) with the same subcommand and arguments.
 Action setup_forward_to_runtime(CLI::App& sub);

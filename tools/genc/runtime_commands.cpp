@@ -1,8 +1,23 @@
 // The table of genc-runtime's subcommands: the commands that train and measure models with
-// the LibTorch runtime. `genc run|sample|eval ...` executes `genc-runtime run|sample|eval ...`.
+// the LibTorch runtime (runtime/run), and how their user errors reach the terminal.
+// `genc run|sample|eval ...` executes `genc-runtime run|sample|eval ...`.
+#include <iostream>
+
+#include "runtime/errors.h"
 #include "tools/genc/command.h"
+#include "tools/genc/driver.h"
 
 namespace genc::cli {
+
+int guard_runtime(Session& session, const std::function<int()>& command) {
+  try {
+    return command();
+  } catch (const runtime::RuntimeUserError& e) {
+    std::cerr << "genc: error: " << e.what() << "\n";
+    session.finish();
+    return 1;
+  }
+}
 
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> table = {

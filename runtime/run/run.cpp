@@ -1,0 +1,83 @@
+// `genc run` (see run.h).
+#include "runtime/run/run.h"
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "runtime/errors.h"
+#include "runtime/run/run_dir.h"
+#include "runtime/trainer.h"
+
+namespace genc::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string duration(double seconds) {
+  auto s = static_cast<int64_t>(seconds + 0.5);
+  if (s < 60) return fmt::format("{:.1f} s", seconds);
+  if (s < 3600) return fmt::format("{}m {:02d}s", s / 60, s % 60);
+  return fmt::format("{}h {:02d}m", s / 3600, s % 3600 / 60);
+}
+
+/// Runs `step`; when it throws RuntimeUserError in a fresh run, first removes what the run
+/// left if it produced nothing.
+template <typename F>
+auto discarding_on_failure(const RunDir& dir, bool resuming, F step) {
+  try {
+    return step();
+  } catch (const RuntimeUserError&) {
+    if (!resuming) discard_if_empty(dir);
+    throw;
+  }
+}
+
+}  // namespace
+
+std::optional<PreparedRun> prepare_run(pipeline::Compilation& c, const RunRequest& request) {
+  std::optional<RunPlan> plan = plan_run(c, request);
+  if (!plan) return std::nullopt;
+  std::optional<Training> t = compile_training(c, std::move(plan->source), plan->model);
+  if (!t) return std::nullopt;
+  std::string device = apply_run_settings(request, plan->record, t->config);
+  std::string out = plan->resume_from ? request.resume : !request.out.empty() ? request.out : "runs/" + t->model().name;
+  return PreparedRun{std::move(*t), std::move(device), std::move(out), std::move(plan->resume_from)};
+}
+
+void execute_run(PreparedRun& run, std::ostream& log) {
+  const Training& t = run.training;
+  const bool resuming = run.resume_from.has_value();
+  RunDir dir = run_dir(run.out, t.config);
+  TrainerOptions o;
+  o.out_dir = run.out;
+  o.source_path = fs::absolute(t.source.path).string();
+  o.source_text = t.source.text;
+  o.overrides = t.source.overrides;
+  o.device = run.device;
+
+  std::unique_ptr<Trainer> trainer = discarding_on_failure(dir, resuming, [&] {
+    auto made = std::make_unique<Trainer>(t.program, t.train_index, t.plan, t.config, o);
+    if (resuming) made->resume(*run.resume_from);
+    return made;
+  });
+  if (resuming)
+    truncate_metrics_after(dir.metrics, trainer->executor().iteration());
+  else
+    clear_previous_run(dir, log);
+  write_run_record(dir.record, {t.config.seed, t.config.steps, t.config.epochs, run.device,
+                                fs::absolute(dir.checkpoints).string()});
+
+  auto start = std::chrono::steady_clock::now();
+  TrainSummary summary = discarding_on_failure(dir, resuming, [&] { return trainer->run(); });
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  log << fmt::format("genc: trained {} to step {} (epoch {}) in {}; metrics in {}", t.model().name, summary.steps,
+                     summary.epochs, duration(seconds), dir.metrics);
+  if (summary.checkpoint) log << ", checkpoint " << *summary.checkpoint;
+  log << "\n";
+}
+
+}  // namespace genc::runtime

@@ -1,0 +1,37 @@
+// `genc run`: compiles the program, resolves the run's settings and trains it with the
+// Trainer into OUT (metrics.jsonl, checkpoints/, samples/, run.json), fresh or resumed.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "compiler/pipeline/pipeline.h"
+#include "runtime/run/run_settings.h"
+#include "runtime/run/training.h"
+
+namespace genc::runtime {
+
+/// A run ready to train: compiled, with its settings resolved.
+struct PreparedRun {
+  Training training;  ///< points into the Compilation that prepared it
+  std::string device;                      ///< "" : the train block's
+  std::string out;                         ///< OUT
+  std::optional<std::string> resume_from;  ///< the checkpoint to continue
+};
+
+/// Plans the run (plan_run), compiles it and applies its settings (apply_run_settings).
+/// Null after reporting diagnostics in `c`; throws RuntimeUserError for other problems.
+std::optional<PreparedRun> prepare_run(pipeline::Compilation& c, const RunRequest& request);
+
+/// Trains `run` into its OUT and reports the result on `log`:
+///   1. builds the Trainer (which loads the data and creates OUT) and, resuming, restores
+///      the checkpoint;
+///   2. a fresh run clears an earlier run in OUT; a resumed one drops the metrics written
+///      after its checkpoint;
+///   3. writes run.json, trains, and prints one line: steps, epochs, time, files.
+/// Throws RuntimeUserError; a fresh run that fails before producing anything leaves no
+/// files behind.
+void execute_run(PreparedRun& run, std::ostream& log);
+
+}  // namespace genc::runtime

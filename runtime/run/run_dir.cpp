@@ -1,0 +1,103 @@
+// A run's output folder (see run_dir.h).
+#include "runtime/run/run_dir.h"
+
+#include <fstream>
+#include <ostream>
+#include <regex>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace genc::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::regex kCheckpointName(R"(step_\d+\.pt)");
+const std::regex kGridName(R"((epoch|step)_\d+\.png)");
+
+/// Files in `dir` whose names match `pattern`.
+std::vector<fs::path> matching(const std::string& dir, const std::regex& pattern) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return out;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (std::regex_match(entry.path().filename().string(), pattern)) out.push_back(entry.path());
+  return out;
+}
+
+/// Removes `dir` and then its parents while they are empty, up to and including `last`.
+void remove_empty_dirs(fs::path dir, const fs::path& last) {
+  std::error_code ec;
+  dir = fs::absolute(dir, ec);
+  fs::path stop = fs::absolute(last, ec);
+  while (!dir.empty() && fs::is_directory(dir, ec) && fs::is_empty(dir, ec)) {
+    fs::remove(dir, ec);
+    if (dir == stop || dir == dir.parent_path()) break;
+    dir = dir.parent_path();
+  }
+}
+
+}  // namespace
+
+std::string under(const std::string& out_dir, const std::string& dir) {
+  fs::path p(dir);
+  return p.is_absolute() ? p.string() : (fs::path(out_dir) / p).string();
+}
+
+std::string run_record_path(const std::string& out) { return (fs::path(out) / "run.json").string(); }
+
+RunDir run_dir(const std::string& out, const TrainConfig& config) {
+  RunDir d{out,
+           (fs::path(out) / "metrics.jsonl").string(),
+           run_record_path(out),
+           under(out, config.checkpoint_dir),
+           under(out, config.sample_dir),
+           {}};
+  std::error_code ec;
+  for (fs::path p = fs::absolute(out, ec); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    d.first_created = p;
+    if (p == p.parent_path()) break;
+  }
+  return d;
+}
+
+void clear_previous_run(const RunDir& d, std::ostream& log) {
+  std::error_code ec;
+  bool had_run = fs::exists(d.metrics, ec) && fs::file_size(d.metrics, ec) > 0;
+  if (fs::exists(d.metrics, ec)) fs::resize_file(d.metrics, 0, ec);
+  for (const fs::path& p : matching(d.checkpoints, kCheckpointName)) had_run = fs::remove(p, ec) || had_run;
+  for (const fs::path& p : matching(d.samples, kGridName)) had_run = fs::remove(p, ec) || had_run;
+  if (had_run) log << "genc: note: replacing the earlier run in '" << d.out << "'\n";
+}
+
+void discard_if_empty(const RunDir& d) {
+  std::error_code ec;
+  if (fs::exists(d.metrics, ec) && fs::file_size(d.metrics, ec) > 0) return;
+  if (!matching(d.checkpoints, kCheckpointName).empty() || !matching(d.samples, kGridName).empty()) return;
+  fs::remove(d.metrics, ec);
+  fs::remove(d.record, ec);
+  fs::path out = fs::absolute(d.out, ec);
+  remove_empty_dirs(d.checkpoints, out);
+  remove_empty_dirs(d.samples, out);
+  if (!d.first_created.empty()) remove_empty_dirs(out, d.first_created);
+}
+
+void truncate_metrics_after(const std::string& metrics, int64_t step) {
+  std::ifstream in(metrics, std::ios::binary);
+  if (!in) return;
+  uintmax_t keep = 0;
+  for (std::string line; std::getline(in, line);) {
+    try {
+      if (nlohmann::json::parse(line).at("step").get<int64_t>() > step) break;
+    } catch (const nlohmann::json::exception&) {
+      break;  // a torn last line
+    }
+    keep += line.size() + 1;
+  }
+  in.close();
+  std::error_code ec;
+  if (keep < fs::file_size(metrics, ec)) fs::resize_file(metrics, keep, ec);
+}
+
+}  // namespace genc::runtime

@@ -1,0 +1,27 @@
+// OUT/run.json: the settings a run was started with beyond its source (which its
+// checkpoints hold), so that --resume continues it with the same ones.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace genc::runtime {
+
+struct RunRecord {
+  uint64_t seed = 0;
+  std::optional<int64_t> steps;
+  std::optional<int64_t> epochs;
+  std::string device;          ///< as asked for ("" : the train block's)
+  std::string checkpoint_dir;  ///< absolute
+};
+
+/// Writes `record` to `path` (OUT/run.json) atomically. Throws RuntimeUserError if it
+/// cannot be written.
+void write_run_record(const std::string& path, const RunRecord& record);
+
+/// The record at `path`; null when there is none. Throws RuntimeUserError when the file
+/// is not a run record.
+std::optional<RunRecord> read_run_record(const std::string& path);
+
+}  // namespace genc::runtime
