@@ -26,14 +26,14 @@ std::vector<fs::path> matching(const std::string& dir, const std::regex& pattern
   return out;
 }
 
-/// Removes `dir` and then its parents while they are empty, up to and including `last`.
-void remove_empty_dirs(fs::path dir, const fs::path& last) {
+/// Removes `dir` and then its parents while they are empty folders, up to but not
+/// including `stop`.
+void remove_empty_dirs(fs::path dir, const fs::path& stop) {
   std::error_code ec;
   dir = fs::absolute(dir, ec);
-  fs::path stop = fs::absolute(last, ec);
-  while (!dir.empty() && fs::is_directory(dir, ec) && fs::is_empty(dir, ec)) {
+  while (!dir.empty() && dir != stop && fs::is_directory(dir, ec) && fs::is_empty(dir, ec)) {
     fs::remove(dir, ec);
-    if (dir == stop || dir == dir.parent_path()) break;
+    if (dir == dir.parent_path()) break;
     dir = dir.parent_path();
   }
 }
@@ -80,7 +80,8 @@ void discard_if_empty(const RunDir& d) {
   fs::path out = fs::absolute(d.out, ec);
   remove_empty_dirs(d.checkpoints, out);
   remove_empty_dirs(d.samples, out);
-  if (!d.first_created.empty()) remove_empty_dirs(out, d.first_created);
+  // OUT and its parents only when this run created them.
+  if (!d.first_created.empty()) remove_empty_dirs(out, fs::absolute(d.first_created, ec).parent_path());
 }
 
 void truncate_metrics_after(const std::string& metrics, int64_t step) {

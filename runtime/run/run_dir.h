@@ -38,7 +38,8 @@ RunDir run_dir(const std::string& out, const TrainConfig& config);
 void clear_previous_run(const RunDir& dir, std::ostream& log);
 
 /// After a failed fresh run: when it produced nothing (no metrics line, checkpoint or
-/// grid), removes the empty files and the folders it created.
+/// grid), removes the empty files, the empty checkpoint and sample folders, and OUT and
+/// its parents when the run created them.
 void discard_if_empty(const RunDir& dir);
 
 /// Before resuming from the checkpoint of `step`: drops the records of later steps from

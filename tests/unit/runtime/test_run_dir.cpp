@@ -82,6 +82,22 @@ TEST(RunDir, DiscardingAFailedRunRemovesWhatItCreated) {
   EXPECT_FALSE(fs::exists(dir.file("new")));
   EXPECT_TRUE(fs::exists(dir.path()));
 
+  // Also when it created its checkpoint and sample folders (and left them empty).
+  d = run_dir(dir.file("new/out"), TrainConfig{});
+  fs::create_directories(d.checkpoints);
+  fs::create_directories(d.samples);
+  touch(d.metrics);
+  discard_if_empty(d);
+  EXPECT_FALSE(fs::exists(dir.file("new")));
+
+  // An OUT that existed before the run stays.
+  fs::create_directories(dir.file("existing"));
+  RunDir before = run_dir(dir.file("existing"), TrainConfig{});
+  fs::create_directories(before.checkpoints);
+  discard_if_empty(before);
+  EXPECT_FALSE(fs::exists(before.checkpoints));
+  EXPECT_TRUE(fs::exists(dir.file("existing")));
+
   // A run that logged something keeps its files.
   RunDir kept = run_dir(dir.file("kept"), TrainConfig{});
   touch(kept.metrics, "{\"step\":1}\n");
