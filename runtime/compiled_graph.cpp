@@ -145,6 +145,10 @@ CompiledGraph::CompiledGraph(const lower::Routine& routine, ParamStore& params,
   }
 }
 
+bool is_finite(const at::Tensor& t) {
+  return !t.defined() || !t.is_floating_point() || at::isfinite(t.detach()).all().item<bool>();
+}
+
 void CompiledGraph::run(const std::vector<at::Tensor>& inputs, int64_t batch, bool training,
                         at::Generator& generator) {
   run_entries(inputs, batch, training, generator, /*check=*/false);
@@ -180,10 +184,8 @@ std::optional<size_t> CompiledGraph::run_entries(const std::vector<at::Tensor>& 
       e.kernel->run(frame_);
     }
     if (check && !first_bad) {
-      for (int s : e.out) {
-        const at::Tensor& t = frame_.slots[static_cast<size_t>(s)];
-        if (t.defined() && t.is_floating_point() && !at::isfinite(t.detach()).all().item<bool>()) first_bad = k;
-      }
+      for (int s : e.out)
+        if (!is_finite(frame_.slots[static_cast<size_t>(s)])) first_bad = k;
     }
     for (int s : e.release) frame_.slots[static_cast<size_t>(s)] = at::Tensor();
   }

@@ -14,6 +14,10 @@
 
 namespace genc::runtime {
 
+/// Whether `t` holds no NaN or infinity (undefined and integer tensors always pass). A
+/// host read, for checks off the hot path.
+bool is_finite(const at::Tensor& t);
+
 class CompiledGraph {
  public:
   /// Compiles `routine` against `params` (kernels hold its tensors). `trainable` names

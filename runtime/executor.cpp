@@ -4,6 +4,7 @@
 
 #include <torch/csrc/autograd/autograd.h>
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -44,15 +45,8 @@ std::vector<at::Tensor> bind_inputs(const Data& batch, const std::vector<DataFie
   return out;
 }
 
-std::string where(const SourceRange& r) {
-  if (!r.valid()) return "an op genc added";
-  return fmt::format("{}:{}:{}", r.file->path(), r.begin.line, r.begin.col);
-}
-
 bool all_finite(const std::vector<at::Tensor>& ts) {
-  for (const at::Tensor& t : ts)
-    if (t.defined() && !at::isfinite(t.detach()).all().item<bool>()) return false;
-  return true;
+  return std::all_of(ts.begin(), ts.end(), [](const at::Tensor& t) { return is_finite(t); });
 }
 
 }  // namespace
@@ -119,7 +113,8 @@ std::optional<std::string> Executor::run_step(StepRun& s, const NextBatch& next_
     std::optional<CompiledGraph::Fault> f = s.graph->run_checked(inputs, batch.size(), /*training=*/true, train_rng_);
     if (f && !fault)
       fault = fmt::format("the first non-finite value comes from '{}'{} at {}", f->op,
-                          f->param.empty() ? "" : " ('" + f->param + "')", where(f->loc));
+                          f->param.empty() ? "" : " ('" + f->param + "')",
+                          f->loc.valid() ? f->loc.str() : "an op genc added");
   } else {
     s.graph->run(inputs, batch.size(), /*training=*/true, train_rng_);
   }

@@ -18,13 +18,11 @@ LoopRunner::Bound LoopRunner::bind(const lower::Routine& r, ParamStore& params, 
   b.graph = std::make_unique<CompiledGraph>(r, params, nullptr);
   for (const std::string& name : r.inputs) {
     int s = slot(name);
-    bool found = s >= 0;
-    for (size_t c = 0; !found && table && c < table->columns.size(); ++c) {
-      if (table->columns[c].name != name) continue;
-      s = -1 - static_cast<int>(c);
-      found = true;
+    if (s < 0) {
+      const lower::IterationTable::Column* c = table ? table->column(name) : nullptr;
+      GENC_ASSERT(c != nullptr, "loop routine " + r.name + " reads unknown value " + name);
+      s = -1 - static_cast<int>(c - table->columns.data());
     }
-    GENC_ASSERT(found, "loop routine " + r.name + " reads unknown value " + name);
     b.in.push_back(s);
   }
   for (const std::string& name : r.outputs) b.out.push_back(slot(name));
@@ -49,29 +47,25 @@ LoopRunner::LoopRunner(const lower::Loop& loop, ParamStore& params)
 }
 
 std::vector<at::Tensor> LoopRunner::run(int64_t n, bool training, at::Generator& generator) {
-  env_.assign(env_names_.size(), at::Tensor());
+  std::vector<at::Tensor> env(env_names_.size());
   init_.graph->run({}, n, training, generator);
-  for (size_t i = 0; i < init_.out.size(); ++i) env_[static_cast<size_t>(init_.out[i])] = init_.graph->output(i);
+  for (size_t i = 0; i < init_.out.size(); ++i) env[static_cast<size_t>(init_.out[i])] = init_.graph->output(i);
+  std::vector<at::Tensor> inputs;  // reused by every iteration
   if (step_) {
     for (int64_t it = 0; it < iterations_; ++it) {
-      inputs_.clear();
+      inputs.clear();
       for (int s : step_->in)
-        inputs_.push_back(s >= 0 ? env_[static_cast<size_t>(s)] : table_[static_cast<size_t>(-1 - s)][it]);
-      step_->graph->run(inputs_, n, training, generator);
-      for (size_t i = 0; i < step_->out.size(); ++i) env_[static_cast<size_t>(step_->out[i])] = step_->graph->output(i);
+        inputs.push_back(s >= 0 ? env[static_cast<size_t>(s)] : table_[static_cast<size_t>(-1 - s)][it]);
+      step_->graph->run(inputs, n, training, generator);
+      for (size_t i = 0; i < step_->out.size(); ++i) env[static_cast<size_t>(step_->out[i])] = step_->graph->output(i);
     }
   }
+  if (!finish_) return env;
+  inputs.clear();
+  for (int s : finish_->in) inputs.push_back(env[static_cast<size_t>(s)]);
+  finish_->graph->run(inputs, n, training, generator);
   std::vector<at::Tensor> out;
-  if (finish_) {
-    inputs_.clear();
-    for (int s : finish_->in) inputs_.push_back(env_[static_cast<size_t>(s)]);
-    finish_->graph->run(inputs_, n, training, generator);
-    for (size_t i = 0; i < results_.size(); ++i) out.push_back(finish_->graph->output(i));
-  } else {
-    out = env_;
-  }
-  env_.clear();
-  inputs_.clear();
+  for (size_t i = 0; i < results_.size(); ++i) out.push_back(finish_->graph->output(i));
   return out;
 }
 

@@ -48,8 +48,6 @@ class LoopRunner {
   std::vector<std::vector<at::Tensor>> table_;  ///< [column][iteration], each of shape [1]
   int64_t iterations_ = 0;
   std::vector<std::string> results_;
-  std::vector<at::Tensor> env_;
-  std::vector<at::Tensor> inputs_;  ///< reused argument vector of the step
 };
 
 }  // namespace genc::runtime

@@ -14,6 +14,7 @@
 #include "compiler/support/diagnostics.h"
 #include "runtime/data/rng.h"
 #include "runtime/errors.h"
+#include "runtime/io/out_paths.h"
 #include "runtime/io/sample_grid.h"
 
 namespace genc::runtime {
@@ -21,10 +22,8 @@ namespace {
 
 enum Stream : uint64_t { kBatches = 4, kDataGen = 5, kSamples = 6 };
 
-std::string under(const std::string& out_dir, const std::string& dir) {
-  std::filesystem::path p(dir);
-  return p.is_absolute() ? p.string() : (std::filesystem::path(out_dir) / p).string();
-}
+/// The order of the training batches of a run seeded with `seed`.
+uint64_t batch_seed(uint64_t seed) { return mix_seed(seed, kBatches); }
 
 void make_dirs(const std::string& dir) {
   std::error_code ec;
@@ -61,22 +60,20 @@ Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::Tr
   const ir::Model* model = program.model(train.model);
   train_data_decl_ = program.dataset(train.data);
   GENC_ASSERT(model && train_data_decl_, "train block names an unknown model or dataset");
-  model_name_ = model->name;
   model_ = model;
   if (config_.precision != "fp32")
     throw RuntimeUserError("precision " + config_.precision + " is not supported by genc run yet; use fp32");
-  torch::Device device = resolve_device(options_.device.empty() ? config_.device : options_.device);
-  device_ = device;
+  device_ = resolve_device(options_.device.empty() ? config_.device : options_.device);
 
-  train_data_ = load(*train_data_decl_, options_, data_seed(config_.seed), device);
-  batcher_ = std::make_unique<Batcher>(train_data_, config_.batch, mix_seed(config_.seed, kBatches));
+  train_data_ = load(*train_data_decl_, options_, data_seed(config_.seed), device_);
+  batcher_ = std::make_unique<Batcher>(train_data_, config_.batch, batch_seed(config_.seed));
   if (config_.eval.every > 0 && plan.eval) {
     const ir::Dataset* eval_decl = program.dataset(config_.eval_data);
     if (!eval_decl) throw RuntimeUserError("unknown eval dataset '" + config_.eval_data + "'");
-    eval_data_ = load(*eval_decl, options_, data_seed(config_.seed), device);
+    eval_data_ = load(*eval_decl, options_, data_seed(config_.seed), device_);
   }
   eval_batch_ = std::max<int64_t>(1, config_.batch / (plan.eval ? plan.eval->rows_per_example() : 1));
-  executor_ = std::make_unique<Executor>(plan, *model, config_, device);
+  executor_ = std::make_unique<Executor>(plan, *model, config_, device_);
 
   int64_t per_iteration = 0;
   for (const lower::Step& s : plan.steps)
@@ -93,8 +90,8 @@ Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::Tr
 
 void Trainer::resume(const std::string& checkpoint) {
   CheckpointMeta meta = read_checkpoint_meta(checkpoint);
-  if (meta.model != model_name_)
-    throw file_error(checkpoint, "it is a checkpoint of model '" + meta.model + "', not '" + model_name_ + "'");
+  if (meta.model != model_->name)
+    throw file_error(checkpoint, "it is a checkpoint of model '" + meta.model + "', not '" + model_->name + "'");
   run_state_ = load_checkpoint(checkpoint, *executor_);
   batcher_->restore(run_state_.batcher);
   if (run_state_.log_count > 0) {
@@ -158,7 +155,7 @@ void Trainer::check_finite() {
 std::string Trainer::replay(int64_t step) {
   Executor executor(*plan_, *model_, config_, device_);
   executor.set_total_iterations(total_steps_);
-  Batcher batcher(train_data_, config_.batch, mix_seed(config_.seed, kBatches));
+  Batcher batcher(train_data_, config_.batch, batch_seed(config_.seed));
   if (last_checkpoint_) batcher.restore(load_checkpoint(*last_checkpoint_, executor).batcher);
   auto next = [&] { return batcher.next(); };
   while (executor.iteration() + 1 < step) executor.train_iteration(next);
@@ -212,7 +209,7 @@ void Trainer::write_samples(const std::string& tag) {
 
 std::string Trainer::save(int64_t step) {
   make_dirs(checkpoint_dir_);
-  CheckpointMeta meta{options_.source_path, options_.source_text, options_.overrides, model_name_, step,
+  CheckpointMeta meta{options_.source_path, options_.source_text, options_.overrides, model_->name, step,
                       batcher_->state().epoch};
   run_state_.batcher = batcher_->state();
   save_window();

@@ -112,7 +112,6 @@ class Trainer {
   at::Tensor first_bad_;
   at::Tensor bad_losses_;
   double shown_loss_ = 0;  ///< the loss the progress line shows (read at log times)
-  std::string model_name_;
   const ir::Dataset* train_data_decl_;
   std::unique_ptr<Executor> executor_;
   Data train_data_;

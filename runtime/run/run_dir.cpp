@@ -40,11 +40,6 @@ void remove_empty_dirs(fs::path dir, const fs::path& stop) {
 
 }  // namespace
 
-std::string under(const std::string& out_dir, const std::string& dir) {
-  fs::path p(dir);
-  return p.is_absolute() ? p.string() : (fs::path(out_dir) / p).string();
-}
-
 std::string run_record_path(const std::string& out) { return (fs::path(out) / "run.json").string(); }
 
 RunDir run_dir(const std::string& out, const TrainConfig& config) {

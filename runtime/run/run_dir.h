@@ -8,12 +8,10 @@
 #include <iosfwd>
 #include <string>
 
+#include "runtime/io/out_paths.h"
 #include "runtime/train_config.h"
 
 namespace genc::runtime {
-
-/// `dir` under `out_dir` unless it is absolute (as the Trainer places its folders).
-std::string under(const std::string& out_dir, const std::string& dir);
 
 /// OUT/run.json (see run_record.h).
 std::string run_record_path(const std::string& out);

@@ -1,10 +1,12 @@
-// A fresh temporary directory for one test, removed with everything in it afterwards.
+// A fresh temporary directory for one test, removed with everything in it afterwards, and
+// reading a whole file back.
 #pragma once
 
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace genc::runtime::testing {
@@ -30,5 +32,11 @@ class TempDir {
  private:
   std::string path_;
 };
+
+/// The bytes of the file at `path` ("" when it cannot be read).
+inline std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 }  // namespace genc::runtime::testing

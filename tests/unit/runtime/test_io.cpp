@@ -24,12 +24,8 @@ namespace genc::runtime {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_all;
 using testing::TempDir;
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 size_t entries(const std::string& dir) {
   return static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));

@@ -19,12 +19,8 @@ namespace genc::runtime {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_all;
 using testing::TempDir;
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 void touch(const std::string& path, const std::string& text = "") {
   fs::create_directories(fs::path(path).parent_path());

@@ -174,21 +174,33 @@ TEST(Trainer, WritesTrainAndTestMetrics) {
   EXPECT_NE(run.progress.str().find("eval at step 6"), std::string::npos) << run.progress.str();
 }
 
+/// The message of the RuntimeUserError that training `run` into `out` ends with ("" and a
+/// test failure when it ends without one).
+std::string training_error(ToyRun& run, const std::string& out) {
+  try {
+    run.trainer(out)->run();
+  } catch (const RuntimeUserError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "training went on without an error";
+  return "";
+}
+
+/// SGD at lr 1e30 and no schedule: the run diverges within two iterations.
+void diverge(TrainConfig& config) {
+  config.optimizer.kind = "sgd";
+  config.optimizer.lr = 1e30;
+  config.schedule = {};
+}
+
 TEST(Trainer, ANonFiniteLossStopsAndNamesTheLastGoodCheckpoint) {
   TempDir dir;
   ToyRun run(kToyVae);
-  run.config.optimizer.kind = "sgd";
-  run.config.optimizer.lr = 1e30;
-  run.config.schedule = {};
+  diverge(run.config);
   run.config.checkpoint = {1, "steps"};
-  try {
-    run.trainer(dir.path())->run();
-    FAIL() << "training with lr 1e30 went on";
-  } catch (const RuntimeUserError& e) {
-    std::string msg = e.what();
-    EXPECT_NE(msg.find("the loss of step 'elbo' became"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("the last good checkpoint is " + dir.file("checkpoints") + "/step_"), std::string::npos) << msg;
-  }
+  std::string msg = training_error(run, dir.path());
+  EXPECT_NE(msg.find("the loss of step 'elbo' became"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("the last good checkpoint is " + dir.file("checkpoints") + "/step_"), std::string::npos) << msg;
 }
 
 // A critic that takes the log of its (mostly negative) score: the loss of step D is NaN
@@ -209,16 +221,11 @@ train gan on moons { batch 32  steps 20  seed 1  log every 10 }
 TEST(Trainer, ANonFiniteLossIsTracedToTheOpThatMadeIt) {
   TempDir dir;
   ToyRun run(kLogCritic);
-  try {
-    run.trainer(dir.path())->run();
-    FAIL() << "training a critic that takes the log of a negative score went on";
-  } catch (const RuntimeUserError& e) {
-    std::string msg = e.what();
-    EXPECT_NE(msg.find("the loss of step 'D' became nan at step 1: step 'D': the first non-finite value comes "
-                       "from 'log' at test.gen:7:"),
-              std::string::npos)
-        << msg;
-  }
+  std::string msg = training_error(run, dir.path());
+  EXPECT_NE(msg.find("the loss of step 'D' became nan at step 1: step 'D': the first non-finite value comes "
+                     "from 'log' at test.gen:7:"),
+            std::string::npos)
+      << msg;
 }
 
 // lr 1e30: the first update leaves huge (still finite) weights, and the next forward pass
@@ -226,19 +233,12 @@ TEST(Trainer, ANonFiniteLossIsTracedToTheOpThatMadeIt) {
 TEST(Trainer, ADivergingRunIsTracedToTheLayerThatOverflows) {
   TempDir dir;
   ToyRun run(kToyVae);
-  run.config.optimizer.kind = "sgd";
-  run.config.optimizer.lr = 1e30;
-  run.config.schedule = {};
-  try {
-    run.trainer(dir.path())->run();
-    FAIL() << "training with lr 1e30 went on";
-  } catch (const RuntimeUserError& e) {
-    std::string msg = e.what();
-    EXPECT_NE(msg.find("the loss of step 'elbo' became"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("at step 2: step 'elbo': the first non-finite value comes from 'linear' ('q."), std::string::npos)
-        << msg;
-    EXPECT_NE(msg.find("at test.gen:"), std::string::npos) << msg;
-  }
+  diverge(run.config);
+  std::string msg = training_error(run, dir.path());
+  EXPECT_NE(msg.find("the loss of step 'elbo' became"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("at step 2: step 'elbo': the first non-finite value comes from 'linear' ('q."), std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("at test.gen:"), std::string::npos) << msg;
 }
 
 TEST(Trainer, ResumingAnotherModelIsAUserError) {
