@@ -26,7 +26,6 @@ class CompiledGraph {
   /// record the generator it detaches. Null means no gradients at all (eval, sampling).
   /// With `input_grads`, gradients with respect to the inputs are recorded as well
   /// (inputs count as recording values; needs a non-null `trainable`).
-  /// Throws RuntimeUserError for an op the runtime has no kernel for.
   CompiledGraph(const lower::Routine& routine, ParamStore& params, const std::set<std::string>* trainable,
                 bool input_grads = false);
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "compiler/ir/op_attrs.h"
 #include "compiler/support/diagnostics.h"
 #include "runtime/errors.h"
 
@@ -28,9 +29,10 @@ at::Tensor unit(int64_t n, at::Generator& gen) {
 void weighted_layer(ParamModule& m, const ir::Node& node, std::vector<int64_t> weight_shape, int64_t fan_in,
                     int64_t out, at::Generator& gen) {
   double bound = fan_in > 0 ? 1.0 / std::sqrt(static_cast<double>(fan_in)) : 0.0;
+  ir::OpAttrs attrs(node.op, node.attrs);
   m.register_parameter("weight", uniform(weight_shape, bound, gen));
-  if (ir::attr_bool_or(node.attrs, "bias", true)) m.register_parameter("bias", uniform({out}, bound, gen));
-  if (ir::attr_bool_or(node.attrs, "spectral_norm", false)) {
+  if (attrs.boolean("bias")) m.register_parameter("bias", uniform({out}, bound, gen));
+  if (attrs.boolean("spectral_norm")) {
     int64_t numel = 1;
     for (int64_t d : weight_shape) numel *= d;
     m.register_buffer("weight_u", unit(out, gen));
@@ -52,15 +54,20 @@ double xavier_bound(int64_t fan_in, int64_t fan_out) {
 void init_node_params(ParamModule& m, const ir::Node& node, const std::vector<ir::ValueType>& inputs,
                       at::Generator& gen) {
   const std::vector<int64_t>& x = inputs.empty() ? std::vector<int64_t>{} : inputs[0].dims;
+  ir::OpAttrs attrs(node.op, node.attrs);
   switch (node.op) {
     case Op::Linear: {
-      int64_t in = x.back(), out = ir::attr_int(node.attrs, "out");
+      int64_t in = x.back(), out = attrs.integer("out");
       weighted_layer(m, node, {out, in}, in, out, gen);
+      if (attrs.boolean("zero_init")) {
+        at::NoGradGuard no_grad;
+        for (at::Tensor& p : m.parameters(/*recurse=*/false)) p.zero_();
+      }
       break;
     }
     case Op::Conv:
     case Op::UpConv: {
-      int64_t in = x[0], out = ir::attr_int(node.attrs, "out"), k = ir::attr_int(node.attrs, "k");
+      int64_t in = x[0], out = attrs.integer("out"), k = attrs.integer("k");
       std::vector<int64_t> shape = node.op == Op::Conv ? std::vector<int64_t>{out, in} : std::vector<int64_t>{in, out};
       int64_t receptive = 1;
       for (size_t i = 1; i < x.size(); ++i) {
@@ -82,11 +89,11 @@ void init_node_params(ParamModule& m, const ir::Node& node, const std::vector<ir
       affine(m, x[0]);
       break;
     case Op::Embed:
-      m.register_parameter("weight", normal({inputs[0].classes, ir::attr_int(node.attrs, "dim")}, 1.0, gen));
+      m.register_parameter("weight", normal({inputs[0].classes, attrs.integer("dim")}, 1.0, gen));
       break;
     case Op::Position:
       m.register_parameter("weight",
-                           normal({ir::attr_int(node.attrs, "len"), ir::attr_int(node.attrs, "dim")}, 0.02, gen));
+                           normal({attrs.integer("len"), attrs.integer("dim")}, 0.02, gen));
       break;
     case Op::Attention: {
       int64_t d = x[1];
@@ -114,10 +121,6 @@ void init_node_params(ParamModule& m, const ir::Node& node, const std::vector<ir
     default:
       throw RuntimeUserError("genc run cannot execute '" + std::string(ir::op_name(node.op)) + "' yet (" +
                              node.name + ")");
-  }
-  if (ir::attr_bool_or(node.attrs, "zero_init", false)) {
-    at::NoGradGuard no_grad;
-    for (at::Tensor& p : m.parameters(/*recurse=*/false)) p.zero_();
   }
 }
 

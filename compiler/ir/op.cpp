@@ -10,10 +10,9 @@ namespace genc::ir {
 namespace {
 
 const OpInfo kOps[] = {
-#define OP(id, spelling, inputs, outputs, flags, shape_fn) \
+#define OP(id, spelling, inputs, outputs, flags, shape_fn, kernel) \
   {Op::id, spelling, inputs, outputs, flags},
 #include "compiler/ir/ops.def"
-#undef OP
 };
 
 constexpr int kOpCount = static_cast<int>(sizeof(kOps) / sizeof(kOps[0]));

@@ -8,9 +8,8 @@
 namespace genc::ir {
 
 enum class Op : uint16_t {
-#define OP(id, spelling, inputs, outputs, flags, shape_fn) id,
+#define OP(id, spelling, inputs, outputs, flags, shape_fn, kernel) id,
 #include "compiler/ir/ops.def"
-#undef OP
 };
 
 enum OpFlag : uint32_t {

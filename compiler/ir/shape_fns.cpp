@@ -21,29 +21,34 @@ void AttrReader::fail(ShapeResult r) {
   if (!error_) error_ = std::move(r);
 }
 
-const Attr* AttrReader::find(const std::string& key, bool required) {
+const Attr* AttrReader::find(const std::string& key, AttrType type) {
+  const AttrDecl* d = find_attr_decl(call_.op, key);
+  GENC_ASSERT(d, "the shape function of " + std::string(op_name(call_.op)) +
+                     " reads the undeclared attribute '" + key + "'");
+  GENC_ASSERT(d->type == type || (type == AttrType::Ints && d->type == AttrType::Dims),
+              "the shape function of " + std::string(op_name(call_.op)) + " reads '" + key +
+                  "' as " + attr_type_text(type));
   auto it = call_.attrs.find(key);
-  if (it != call_.attrs.end()) return &it->second;
-  if (required) fail(ShapeResult::failure(DiagKind::MissingArgument, {key, call_.spelling()}));
-  return nullptr;
-}
-
-void AttrReader::wrong_type(const std::string& key, const Attr& value,
-                            const std::string& expected) {
-  fail(ShapeResult::failure(DiagKind::ArgumentType,
-                            {key, call_.spelling(), expected, attr_str(value)}));
+  if (it == call_.attrs.end()) {
+    GENC_ASSERT(d->use != AttrUse::Optional, "the shape function of " +
+                                                 std::string(op_name(call_.op)) + " reads '" + key +
+                                                 "' without asking has()");
+    if (d->use == AttrUse::Default) return &d->default_value;
+    fail(ShapeResult::failure(DiagKind::MissingArgument, {key, call_.spelling()}));
+    return nullptr;
+  }
+  if (!attr_fits(it->second, d->type)) {
+    fail(ShapeResult::failure(
+        DiagKind::ArgumentType,
+        {key, call_.spelling(), attr_type_text(d->type), attr_str(it->second)}));
+    return nullptr;
+  }
+  return &it->second;
 }
 
 int64_t AttrReader::integer(const std::string& key) {
-  const Attr* a = find(key, true);
-  if (!a) return 0;
-  if (const auto* v = std::get_if<int64_t>(a)) return *v;
-  wrong_type(key, *a, "an integer");
-  return 0;
-}
-
-int64_t AttrReader::integer_or(const std::string& key, int64_t fallback) {
-  return call_.attrs.count(key) ? integer(key) : fallback;
+  const Attr* a = find(key, AttrType::Int);
+  return a ? std::get<int64_t>(*a) : 0;
 }
 
 int64_t AttrReader::positive(const std::string& key) {
@@ -52,64 +57,32 @@ int64_t AttrReader::positive(const std::string& key) {
   return v;
 }
 
-int64_t AttrReader::positive_or(const std::string& key, int64_t fallback) {
-  return call_.attrs.count(key) ? positive(key) : fallback;
-}
-
-int64_t AttrReader::non_negative_or(const std::string& key, int64_t fallback) {
-  int64_t v = integer_or(key, fallback);
+int64_t AttrReader::non_negative(const std::string& key) {
+  int64_t v = integer(key);
   check(failed() || v >= 0, std::to_string(v), key, "a non-negative integer");
   return v;
 }
 
 double AttrReader::number(const std::string& key) {
-  const Attr* a = find(key, true);
+  const Attr* a = find(key, AttrType::Float);
   if (!a) return 0.0;
-  if (const auto* d = std::get_if<double>(a)) return *d;
   if (const auto* i = std::get_if<int64_t>(a)) return static_cast<double>(*i);
-  wrong_type(key, *a, "a number");
-  return 0.0;
+  return std::get<double>(*a);
 }
 
-double AttrReader::number_or(const std::string& key, double fallback) {
-  return call_.attrs.count(key) ? number(key) : fallback;
-}
-
-bool AttrReader::boolean_or(const std::string& key, bool fallback) {
-  const Attr* a = find(key, false);
-  if (!a) return fallback;
-  if (const auto* b = std::get_if<bool>(a)) return *b;
-  wrong_type(key, *a, "true or false");
-  return fallback;
+bool AttrReader::boolean(const std::string& key) {
+  const Attr* a = find(key, AttrType::Bool);
+  return a && std::get<bool>(*a);
 }
 
 std::string AttrReader::string(const std::string& key) {
-  const Attr* a = find(key, true);
-  if (!a) return "";
-  if (const auto* s = std::get_if<std::string>(a)) return *s;
-  wrong_type(key, *a, "a string");
-  return "";
-}
-
-std::string AttrReader::string_or(const std::string& key, const std::string& fallback) {
-  return call_.attrs.count(key) ? string(key) : fallback;
+  const Attr* a = find(key, AttrType::String);
+  return a ? std::get<std::string>(*a) : "";
 }
 
 std::vector<int64_t> AttrReader::integers(const std::string& key) {
-  const Attr* a = find(key, true);
-  if (!a) return {};
-  if (const auto* v = std::get_if<std::vector<int64_t>>(a)) return *v;
-  if (const auto* i = std::get_if<int64_t>(a)) return {*i};  // `dims: 0` means `dims: [0]`
-  // An empty list reads back from IR text without an element type.
-  if (const auto* d = std::get_if<std::vector<double>>(a); d && d->empty()) return {};
-  if (const auto* s = std::get_if<std::vector<std::string>>(a); s && s->empty()) return {};
-  wrong_type(key, *a, "a list of integers");
-  return {};
-}
-
-std::vector<int64_t> AttrReader::integers_or(const std::string& key,
-                                             std::vector<int64_t> fallback) {
-  return call_.attrs.count(key) ? integers(key) : fallback;
+  const Attr* a = find(key, AttrType::Ints);
+  return a ? attr_as_ints(*a) : std::vector<int64_t>{};
 }
 
 void AttrReader::check(bool ok, const std::string& value, const std::string& key,
@@ -192,12 +165,11 @@ ShapeResult infer_shape(Op op, const std::vector<ValueType>& inputs, const Attrs
   }
   ShapeResult result;
   switch (op) {
-#define OP(id, spelling, n_inputs, n_outputs, flags, shape_fn) \
-  case Op::id:                                                 \
-    result = shapes::shape_fn(call);                           \
+#define OP(id, spelling, n_inputs, n_outputs, flags, shape_fn, kernel) \
+  case Op::id:                                                         \
+    result = shapes::shape_fn(call);                                   \
     break;
 #include "compiler/ir/ops.def"
-#undef OP
   }
   GENC_ASSERT(
       !result.ok || info.outputs < 0 || static_cast<int>(result.outputs.size()) == info.outputs,

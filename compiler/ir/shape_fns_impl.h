@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/ir/op_attrs.h"
 #include "compiler/ir/shape_fns.h"
 
 namespace genc::ir::shapes {
@@ -25,33 +26,31 @@ struct ShapeCall {
   const ValueType& in(int operand) const { return inputs[static_cast<size_t>(operand)]; }
 };
 
-#define OP(id, spelling, inputs, outputs, flags, shape_fn) \
+#define OP(id, spelling, inputs, outputs, flags, shape_fn, kernel) \
   ShapeResult shape_fn(const ShapeCall& call);
 #include "compiler/ir/ops.def"
-#undef OP
 
-/// Reads attributes of a call. The first missing (MissingArgument), mistyped (ArgumentType)
-/// or out-of-range (InvalidOptionValue) one becomes the reader's failure; later reads
-/// return their fallback, so a shape function reads everything, then checks failed().
+/// Reads attributes of a call through the op's declarations (op_attrs.h): an absent
+/// attribute reads as its declared default. The first missing required (MissingArgument),
+/// mistyped (ArgumentType) or out-of-range (InvalidOptionValue) one becomes the reader's
+/// failure; later reads return a zero value, so a shape function reads everything, then
+/// checks failed(). Reading an undeclared name, or an optional attribute without has(),
+/// is an internal error.
 class AttrReader {
  public:
   explicit AttrReader(const ShapeCall& call) : call_(call) {}
 
+  /// Whether the call carries `key` (declared defaults do not count).
   bool has(const std::string& key) const { return call_.attrs.count(key) > 0; }
 
   int64_t integer(const std::string& key);
-  int64_t integer_or(const std::string& key, int64_t fallback);
-  /// Integers that must be > 0 (or >= 0 for non_negative_or).
+  /// Integers that must be > 0 (>= 0 for non_negative).
   int64_t positive(const std::string& key);
-  int64_t positive_or(const std::string& key, int64_t fallback);
-  int64_t non_negative_or(const std::string& key, int64_t fallback);
+  int64_t non_negative(const std::string& key);
   double number(const std::string& key);  ///< accepts integers
-  double number_or(const std::string& key, double fallback);
-  bool boolean_or(const std::string& key, bool fallback);
+  bool boolean(const std::string& key);
   std::string string(const std::string& key);
-  std::string string_or(const std::string& key, const std::string& fallback);
-  std::vector<int64_t> integers(const std::string& key);
-  std::vector<int64_t> integers_or(const std::string& key, std::vector<int64_t> fallback);
+  std::vector<int64_t> integers(const std::string& key);  ///< Ints and Dims
   /// Records InvalidOptionValue for `key` (printed as `value`) unless `ok`.
   void check(bool ok, const std::string& value, const std::string& key,
              const std::string& expected);
@@ -60,9 +59,9 @@ class AttrReader {
   const ShapeResult& failure() const { return *error_; }
 
  private:
-  /// The attribute, or null when absent (recording MissingArgument if `required`).
-  const Attr* find(const std::string& key, bool required);
-  void wrong_type(const std::string& key, const Attr& value, const std::string& expected);
+  /// The attribute or its default; null after recording MissingArgument (required and
+  /// absent) or ArgumentType (not of the declared type). `type` is how the caller reads it.
+  const Attr* find(const std::string& key, AttrType type);
   void fail(ShapeResult r);
 
   const ShapeCall& call_;

@@ -20,15 +20,15 @@ std::string activation_list() {
 // Attributes shared by linear/conv/upconv: bias, spectral_norm, and a fused activation
 // (`act` = an activation's spelling, `slope` for leaky_relu) set by the fusion pass.
 void read_layer_options(AttrReader& attrs) {
-  attrs.boolean_or("bias", true);
-  attrs.boolean_or("spectral_norm", false);
+  attrs.boolean("bias");
+  attrs.boolean("spectral_norm");
   if (attrs.has("act")) {
     std::string act = attrs.string("act");
     std::optional<Op> op = op_from_name(act);
     attrs.check(attrs.failed() || (op && has_flag(*op, kActivation)), attr_str(act), "act",
                 activation_list());
   }
-  attrs.number_or("slope", 0.2);
+  attrs.number("slope");
 }
 
 // conv (transposed = false) and upconv (true) on [C,L] or [C,H,W], PyTorch's formulas:
@@ -37,8 +37,8 @@ ShapeResult spatial(const ShapeCall& call, bool transposed) {
   AttrReader attrs(call);
   int64_t out = attrs.positive("out");
   int64_t k = attrs.positive("k");
-  int64_t s = attrs.positive_or("s", 1);
-  int64_t p = attrs.non_negative_or("p", 0);
+  int64_t s = attrs.positive("s");
+  int64_t p = attrs.non_negative("p");
   read_layer_options(attrs);
   if (attrs.failed()) return attrs.failure();
   if (auto err = require_f32(call, 0)) return *err;
@@ -135,7 +135,7 @@ ShapeResult shape_attention(const ShapeCall& call) {
   }
   AttrReader attrs(call);
   int64_t heads = attrs.positive("heads");
-  attrs.boolean_or("causal", false);
+  attrs.boolean("causal");
   if (attrs.failed()) return attrs.failure();
   for (int i = 0; i < static_cast<int>(call.inputs.size()); ++i) {
     if (auto err = require_f32(call, i)) return *err;

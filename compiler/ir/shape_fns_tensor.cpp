@@ -36,10 +36,10 @@ ValueType with_dims(ValueType t, std::vector<int64_t> dims) {
   return t;
 }
 
-// The spatial [C,H,W] operand of upsample/avgpool and its `factor` (default 2).
+// The spatial [C,H,W] operand of upsample/avgpool and its `factor`.
 std::optional<ShapeResult> read_factor(const ShapeCall& call, int64_t& factor) {
   AttrReader attrs(call);
-  factor = attrs.positive_or("factor", 2);
+  factor = attrs.positive("factor");
   if (attrs.failed()) return attrs.failure();
   if (auto err = require_f32(call, 0)) return err;
   if (call.in(0).rank() != 3) return form_error(call, 0, "[C,H,W]");
@@ -57,7 +57,7 @@ ShapeResult shape_same(const ShapeCall& call) {
 // dropout: elementwise with a drop probability p in [0, 1).
 ShapeResult shape_dropout(const ShapeCall& call) {
   AttrReader attrs(call);
-  double p = attrs.number_or("p", 0.5);
+  double p = attrs.number("p");
   attrs.check(attrs.failed() || (p >= 0.0 && p < 1.0), attr_str(p), "p", "a probability in [0, 1)");
   if (attrs.failed()) return attrs.failure();
   return shape_same(call);
@@ -137,7 +137,7 @@ ShapeResult shape_concat(const ShapeCall& call) {
     return ShapeResult::failure(DiagKind::WrongArity,
                                 {call.spelling(), "at least 2 operands", std::to_string(n)});
   AttrReader attrs(call);
-  int64_t dim = attrs.integer_or("dim", 0);
+  int64_t dim = attrs.integer("dim");
   if (attrs.failed()) return attrs.failure();
   const ValueType& first = call.in(0);
   std::optional<int> d = normalize_dim(dim, first.rank());
@@ -162,7 +162,7 @@ ShapeResult shape_concat(const ShapeCall& call) {
 ShapeResult shape_split(const ShapeCall& call) {
   AttrReader attrs(call);
   int64_t parts = attrs.positive("parts");
-  int64_t dim = attrs.integer_or("dim", 0);
+  int64_t dim = attrs.integer("dim");
   if (attrs.failed()) return attrs.failure();
   const ValueType& x = call.in(0);
   std::optional<int> d = normalize_dim(dim, x.rank());
@@ -180,7 +180,7 @@ ShapeResult shape_split(const ShapeCall& call) {
 // sum/mean(dims): the listed dimensions are removed; no `dims` (or []) reduces all.
 ShapeResult shape_reduce(const ShapeCall& call) {
   AttrReader attrs(call);
-  std::vector<int64_t> dims = attrs.integers_or("dims", {});
+  std::vector<int64_t> dims = attrs.has("dims") ? attrs.integers("dims") : std::vector<int64_t>{};
   if (attrs.failed()) return attrs.failure();
   if (auto err = require_f32(call, 0)) return *err;
   const ValueType& x = call.in(0);

@@ -5,8 +5,11 @@
 //   1. every operand names an existing node and one of its results;
 //   2. the Boost edges mirror Node::inputs (same users, operands and ports, no extras);
 //   3. operand and result counts match ops.def;
-//   4. the graph is acyclic (nodes left over by topo_order lie on or after a cycle);
-//   5. in topological order, infer_shape on the operands' types gives the node's types.
+//   4. attributes match ops.def's ATTR lines: no unknown names, every required one
+//      present, each of its declared type;
+//   5. the graph is acyclic (nodes left over by topo_order lie on or after a cycle);
+//   6. in topological order, infer_shape on the operands' types gives the node's types
+//      (skipped for nodes that failed 1, 3 or 4: their shape function would misread them).
 // Per role function: exactly one Output node, whose operand has the result type; Input
 // nodes and params correspond one to one by `index`, with equal types (and names, when
 // the Input has one).
@@ -20,6 +23,7 @@
 #include <set>
 #include <tuple>
 
+#include "compiler/ir/op_attrs.h"
 #include "compiler/ir/shape_fns.h"
 
 namespace genc::ir {
@@ -99,6 +103,32 @@ void check_counts(const Node& n, std::vector<std::string>& errs) {
         fmt::format("{}: has {} result(s), expected {}", who(n), n.outputs.size(), info.outputs));
 }
 
+/// "linear takes out, bias, ...": the attributes `op` declares.
+std::string declared_attrs(Op op) {
+  std::vector<std::string_view> names;
+  for (const AttrDecl& d : attr_decls(op)) names.push_back(d.name);
+  if (names.empty()) return fmt::format("{} takes no attributes", op_name(op));
+  return fmt::format("{} takes {}", op_name(op), fmt::join(names, ", "));
+}
+
+/// Reports attributes that break ops.def's declarations; false if there was any.
+bool check_attrs(const Node& n, std::vector<std::string>& errs) {
+  size_t before = errs.size();
+  for (const auto& [key, value] : n.attrs) {
+    const AttrDecl* d = find_attr_decl(n.op, key);
+    if (!d)
+      errs.push_back(
+          fmt::format("{}: unknown attribute '{}' ({})", who(n), key, declared_attrs(n.op)));
+    else if (!attr_fits(value, d->type))
+      errs.push_back(fmt::format("{}: attribute '{}' is {}, expected {}", who(n), key,
+                                 attr_str(value), attr_type_text(d->type)));
+  }
+  for (const AttrDecl& d : attr_decls(n.op))
+    if (d.use == AttrUse::Required && !n.attrs.count(std::string(d.name)))
+      errs.push_back(fmt::format("{}: missing required attribute '{}'", who(n), d.name));
+  return errs.size() == before;
+}
+
 /// Nodes on a cycle: those Kahn's order leaves out, minus those that only lead
 /// downstream of a cycle (peeled off repeatedly while they have no successor left).
 std::vector<NodeId> cycle_nodes(const Graph& g, const std::vector<NodeId>& order) {
@@ -122,9 +152,11 @@ std::vector<NodeId> cycle_nodes(const Graph& g, const std::vector<NodeId>& order
   return {rest.begin(), rest.end()};
 }
 
-void check_types(const Graph& g, const std::vector<NodeId>& order, std::vector<std::string>& errs) {
+void check_types(const Graph& g, const std::vector<NodeId>& order,
+                 const std::set<NodeId>& bad_attrs, std::vector<std::string>& errs) {
   for (NodeId id : order) {
     const Node& n = g.node(id);
+    if (bad_attrs.count(id)) continue;
     const OpInfo& info = op_info(n.op);
     bool operands_ok = std::all_of(n.inputs.begin(), n.inputs.end(),
                                    [&](ValueRef v) { return operand_valid(g, v); });
@@ -153,10 +185,7 @@ void check_function(const Function& f, std::vector<std::string>& errs) {
     const Node& n = g.node(id);
     auto it = n.attrs.find("index");
     const int64_t* index = it == n.attrs.end() ? nullptr : std::get_if<int64_t>(&it->second);
-    if (!index) {
-      errs.push_back(fmt::format("{}: has no integer 'index' attribute", who(n)));
-      continue;
-    }
+    if (!index) continue;  // the attribute check reports it
     if (*index < 0 || *index >= static_cast<int64_t>(f.params.size())) {
       errs.push_back(fmt::format("{}: index {} but the role has {} param(s)", who(n), *index,
                                  f.params.size()));
@@ -203,13 +232,16 @@ std::vector<std::string> verify(const Graph& graph) {
   for (NodeId id : graph.ids()) check_operands(graph, graph.node(id), errs);
   check_edges(graph, errs);
   for (NodeId id : graph.ids()) check_counts(graph.node(id), errs);
+  std::set<NodeId> bad_attrs;
+  for (NodeId id : graph.ids())
+    if (!check_attrs(graph.node(id), errs)) bad_attrs.insert(id);
   std::vector<NodeId> order = graph.topo_order();
   if (order.size() < graph.size()) {
     std::vector<std::string> names;
     for (NodeId id : cycle_nodes(graph, order)) names.push_back(who(graph.node(id)));
     errs.push_back(fmt::format("cycle through {}", fmt::join(names, ", ")));
   }
-  check_types(graph, order, errs);
+  check_types(graph, order, bad_attrs, errs);
   return errs;
 }
 

@@ -13,7 +13,7 @@ class ConstKernel : public Kernel {
   explicit ConstKernel(const KernelSpec& s) : out_(s.out[0]) {
     std::vector<int64_t> shape{1};
     for (int64_t d : s.node.outputs[0].dims) shape.push_back(d);
-    value_ = at::full(shape, ir::attr_float(s.node.attrs, "value"), at::TensorOptions(s.device).dtype(at::kFloat));
+    value_ = at::full(shape, s.attrs().number("value"), at::TensorOptions(s.device).dtype(at::kFloat));
   }
   void run(Frame& f) override { f.slots[out_] = value_; }
 
@@ -25,7 +25,7 @@ class ConstKernel : public Kernel {
 class ActivationKernel : public Kernel {
  public:
   explicit ActivationKernel(const KernelSpec& s)
-      : in_(s.in[0]), out_(s.out[0]), act_(Activation::from_op(s.node.op, s.node.attrs)) {}
+      : in_(s.in[0]), out_(s.out[0]), act_(Activation::of_node(s)) {}
   void run(Frame& f) override { f.slots[out_] = act_.apply(f.slots[in_]); }
 
  private:
@@ -47,7 +47,7 @@ class UnaryKernel : public Kernel {
 /// Inverted dropout with the frame's generator; the identity outside training.
 class DropoutKernel : public Kernel {
  public:
-  explicit DropoutKernel(const KernelSpec& s) : in_(s.in[0]), out_(s.out[0]), p_(ir::attr_float(s.node.attrs, "p")) {}
+  explicit DropoutKernel(const KernelSpec& s) : in_(s.in[0]), out_(s.out[0]), p_(s.attrs().number("p")) {}
   void run(Frame& f) override {
     const at::Tensor& x = f.slots[in_];
     if (!f.training || p_ == 0.0) {
@@ -137,7 +137,7 @@ std::unique_ptr<Kernel> make_elementwise(const KernelSpec& spec) {
     case Op::Mul:
     case Op::Div: return std::make_unique<BinaryKernel>(spec);
     case Op::MatMul: return std::make_unique<MatMulKernel>(spec);
-    default: return nullptr;
+    default: not_in_family("elementwise", spec);
   }
 }
 

@@ -54,8 +54,8 @@ int64_t spatial_size(const std::vector<int64_t>& dims) {
 class MaskSelectKernel : public Kernel {
  public:
   explicit MaskSelectKernel(const KernelSpec& s) : in_(s.in[0]), out_(s.out[0]) {
-    MaskIndices m = mask_indices(ir::attr_string(s.node.attrs, "mask"), s.input_types[0].dims, s.device);
-    index_ = ir::attr_string(s.node.attrs, "part") == "cond" ? m.cond : m.rest;
+    MaskIndices m = mask_indices(s.attrs().string("mask"), s.input_types[0].dims, s.device);
+    index_ = s.attrs().string("part") == "cond" ? m.cond : m.rest;
   }
   void run(Frame& f) override { f.slots[out_] = flat(f.slots[in_]).index_select(1, index_); }
 
@@ -70,7 +70,7 @@ class CouplingKernel : public Kernel {
  public:
   explicit CouplingKernel(const KernelSpec& s)
       : x_(s.in[0]), net_(s.in[1]), y_(s.out[0]), logdet_(s.out[1]), affine_(s.node.op == Op::AffineCoupling) {
-    rest_ = mask_indices(ir::attr_string(s.node.attrs, "mask"), s.input_types[0].dims, s.device).rest;
+    rest_ = mask_indices(s.attrs().string("mask"), s.input_types[0].dims, s.device).rest;
   }
   void run(Frame& f) override {
     const at::Tensor& x = f.slots[x_];
@@ -163,19 +163,19 @@ class FixedStepKernel : public Kernel {
  public:
   explicit FixedStepKernel(const KernelSpec& s)
       : op_(s.node.op), x_(s.in[0]), y_(s.out[0]), logdet_(s.out[1]), numel_(s.input_types[0].numel()) {
-    const ir::Attrs& a = s.node.attrs;
+    ir::OpAttrs a = s.attrs();
     if (op_ == Op::Permute) {
       int64_t c = s.input_types[0].dims[0];
       std::vector<int64_t> order(static_cast<size_t>(c));
       for (int64_t i = 0; i < c; ++i) order[static_cast<size_t>(i)] = c - 1 - i;
-      if (ir::attr_string(a, "order") == "random") {
-        Rng rng(static_cast<uint64_t>(ir::attr_int_or(a, "seed", 0)));
+      if (a.string("order") == "random") {
+        Rng rng(static_cast<uint64_t>(a.integer("seed")));
         for (int64_t i = c - 1; i > 0; --i) std::swap(order[i], order[rng.below(static_cast<uint64_t>(i + 1))]);
       }
       index_ = at::tensor(order, at::kLong).to(s.device);
     }
-    alpha_ = ir::attr_float_or(a, "alpha", 0.05);
-    levels_ = static_cast<double>(ir::attr_int_or(a, "levels", 256));
+    if (op_ == Op::Logit) alpha_ = a.number("alpha");
+    if (op_ == Op::Dequantize) levels_ = static_cast<double>(a.integer("levels"));
   }
   void run(Frame& f) override {
     const at::Tensor& x = f.slots[x_];
@@ -211,7 +211,7 @@ class FixedStepKernel : public Kernel {
   int x_, y_, logdet_;
   int64_t numel_;
   at::Tensor index_;
-  double alpha_ = 0.05, levels_ = 256;
+  double alpha_ = 0.0, levels_ = 0.0;  ///< logit's and dequantize's attributes
 };
 
 /// A user invertible's forward, already expanded: (x, y, logdet) -> (y, logdet).
@@ -241,7 +241,7 @@ std::unique_ptr<Kernel> make_flow(const KernelSpec& spec) {
     case Op::Logit:
     case Op::Dequantize: return std::make_unique<FixedStepKernel>(spec);
     case Op::InvertibleStep: return std::make_unique<InvertibleStepKernel>(spec);
-    default: return nullptr;
+    default: not_in_family("flow", spec);
   }
 }
 

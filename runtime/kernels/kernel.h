@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compiler/ir/graph.h"
+#include "compiler/ir/op_attrs.h"
 #include "runtime/param_store.h"
 
 namespace genc::runtime {
@@ -32,6 +33,9 @@ struct KernelSpec {
   /// and reduce_samples change the rows between the data and the draw's users).
   int64_t batch_num = 1;
   int64_t batch_den = 1;
+
+  /// The node's attributes, with ops.def's defaults.
+  ir::OpAttrs attrs() const { return {node.op, node.attrs}; }
 };
 
 /// Runs one node. Tensors keep a leading batch dimension (size B, or 1 for values that
@@ -43,7 +47,9 @@ class Kernel {
   virtual void run(Frame& frame) = 0;
 };
 
-/// The kernel of `spec.node`, or null when the runtime has none for its op.
+/// The kernel of `spec.node`, built by the kernel family that ops.def's Kernel column names
+/// for its op. An op marked `slot` or `none` there has no kernel: asking for one is an
+/// internal error (the compiled graph binds slot ops itself; none ops never reach it).
 std::unique_ptr<Kernel> make_kernel(const KernelSpec& spec);
 
 }  // namespace genc::runtime

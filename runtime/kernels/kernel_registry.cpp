@@ -1,7 +1,22 @@
-// make_kernel: picks the kernel family of a node's op; shared kernel helpers.
+// make_kernel: the switch over ops.def's Kernel column that calls each op's kernel
+// family; shared kernel helpers.
 #include "runtime/kernels/kernels_impl.h"
 
 namespace genc::runtime {
+namespace {
+
+/// The Kernel column's `slot` and `none`: ops without a kernel.
+[[noreturn]] std::unique_ptr<Kernel> make_slot(const KernelSpec& spec) {
+  internal_error("'" + std::string(ir::op_name(spec.node.op)) +
+                 "' has no kernel: the compiled graph binds its value to a slot");
+}
+
+[[noreturn]] std::unique_ptr<Kernel> make_none(const KernelSpec& spec) {
+  internal_error("'" + std::string(ir::op_name(spec.node.op)) +
+                 "' is compile-time only (ops.def): it must not reach the runtime");
+}
+
+}  // namespace
 
 std::unique_ptr<Kernel> make_kernel(const KernelSpec& spec) {
   using kernels::make_elementwise;
@@ -9,24 +24,38 @@ std::unique_ptr<Kernel> make_kernel(const KernelSpec& spec) {
   using kernels::make_layer;
   using kernels::make_objective;
   using kernels::make_shape;
-  for (auto* family : {make_layer, make_elementwise, make_shape, make_objective, make_flow})
-    if (std::unique_ptr<Kernel> k = family(spec)) return k;
-  return nullptr;
+  switch (spec.node.op) {
+#define OP(id, spelling, inputs, outputs, flags, shape_fn, kernel) \
+  case ir::Op::id:                                                 \
+    return make_##kernel(spec);
+#include "compiler/ir/ops.def"
+  }
+  internal_error("op out of range: " + std::to_string(static_cast<int>(spec.node.op)));
 }
 
 namespace kernels {
 
-Activation Activation::from_attrs(const ir::Attrs& attrs) {
-  auto it = attrs.find("act");
-  if (it == attrs.end()) return {};
-  std::optional<ir::Op> op = ir::op_from_name(std::get<std::string>(it->second));
-  GENC_ASSERT(op && ir::has_flag(*op, ir::kActivation), "fused act is not an activation");
-  return from_op(*op, attrs);
+void not_in_family(const char* family, const KernelSpec& spec) {
+  internal_error(std::string("the ") + family + " kernels have none for '" +
+                 std::string(ir::op_name(spec.node.op)) + "', which ops.def assigns to them");
 }
 
-Activation Activation::from_op(ir::Op op, const ir::Attrs& attrs) {
+Activation Activation::fused(const KernelSpec& layer) {
+  ir::OpAttrs attrs = layer.attrs();
+  if (!attrs.has("act")) return {};
+  std::optional<ir::Op> op = ir::op_from_name(attrs.string("act"));
+  GENC_ASSERT(op && ir::has_flag(*op, ir::kActivation), "fused act is not an activation");
+  return of(*op, attrs.number("slope"));
+}
+
+Activation Activation::of_node(const KernelSpec& node) {
+  ir::Op op = node.node.op;
+  return of(op, op == ir::Op::LeakyRelu ? node.attrs().number("slope") : 0.0);
+}
+
+Activation Activation::of(ir::Op op, double slope) {
   Activation a;
-  a.slope_ = ir::attr_float_or(attrs, "slope", 0.2);
+  a.slope_ = slope;
   switch (op) {
     case ir::Op::Relu: a.op_ = Kind::Relu; break;
     case ir::Op::LeakyRelu: a.op_ = Kind::LeakyRelu; break;

@@ -9,6 +9,8 @@
 
 namespace genc::runtime::kernels {
 
+// The kernel families of ops.def's Kernel column. make_kernel calls one only for the ops
+// the table assigns to it; any other op is an internal error.
 // layers.cpp: linear, conv, upconv, batchnorm, layernorm, groupnorm, embed, position, attention
 std::unique_ptr<Kernel> make_layer(const KernelSpec& spec);
 // elementwise.cpp: const, activations, exp/log/..., dropout, add/sub/mul/div, matmul
@@ -20,13 +22,16 @@ std::unique_ptr<Kernel> make_objective(const KernelSpec& spec);
 // flow.cpp: mask_select and the invertible steps, forward direction
 std::unique_ptr<Kernel> make_flow(const KernelSpec& spec);
 
-/// An activation a layer may absorb (attr `act`, `slope` for leaky_relu).
+/// The internal error of a family factory asked for an op that ops.def does not assign to it.
+[[noreturn]] void not_in_family(const char* family, const KernelSpec& spec);
+
+/// An activation, applied on its own or by the layer that absorbed it (attr `act`).
 class Activation {
  public:
-  /// From a node's `act`/`slope` attributes (none when absent).
-  static Activation from_attrs(const ir::Attrs& attrs);
-  /// The activation op `op` itself (relu, leaky_relu with attr `slope`, ...).
-  static Activation from_op(ir::Op op, const ir::Attrs& attrs);
+  /// The one a layer node absorbed: its `act`/`slope` attributes (none without `act`).
+  static Activation fused(const KernelSpec& layer);
+  /// The activation node itself (relu, leaky_relu with its `slope`, ...).
+  static Activation of_node(const KernelSpec& node);
 
   bool none() const { return op_ == Kind::None; }
   /// Applies it to a fresh result of the layer, in place where autograd allows
@@ -37,8 +42,11 @@ class Activation {
 
  private:
   enum class Kind { None, Relu, LeakyRelu, Gelu, Silu, Tanh, Sigmoid, Softplus };
+  /// Activation op `op`; `slope` is leaky_relu's.
+  static Activation of(ir::Op op, double slope);
+
   Kind op_ = Kind::None;
-  double slope_ = 0.2;
+  double slope_ = 0.0;
 };
 
 /// Sums every per-example dimension: [B, ...] -> [B].

@@ -53,8 +53,8 @@ class LinearKernel : public Kernel {
         out_(s.out[0]),
         weight_(s.params->get("weight")),
         bias_(optional_param(*s.params, "bias")),
-        act_(Activation::from_attrs(s.node.attrs)) {
-    if (ir::attr_bool_or(s.node.attrs, "spectral_norm", false)) sn_ = SpectralNorm(*s.params, false);
+        act_(Activation::fused(s)) {
+    if (s.attrs().boolean("spectral_norm")) sn_ = SpectralNorm(*s.params, false);
     out_shape_ = {0};
     for (int64_t d : s.node.outputs[0].dims) out_shape_.push_back(d);
   }
@@ -87,12 +87,12 @@ class ConvKernel : public Kernel {
         out_(s.out[0]),
         transposed_(s.node.op == Op::UpConv),
         two_d_(s.input_types[0].rank() == 3),
-        stride_(ir::attr_int_or(s.node.attrs, "s", 1)),
-        padding_(ir::attr_int_or(s.node.attrs, "p", 0)),
+        stride_(s.attrs().integer("s")),
+        padding_(s.attrs().integer("p")),
         weight_(s.params->get("weight")),
         bias_(optional_param(*s.params, "bias")),
-        act_(Activation::from_attrs(s.node.attrs)) {
-    if (ir::attr_bool_or(s.node.attrs, "spectral_norm", false)) sn_ = SpectralNorm(*s.params, transposed_);
+        act_(Activation::fused(s)) {
+    if (s.attrs().boolean("spectral_norm")) sn_ = SpectralNorm(*s.params, transposed_);
   }
 
   void run(Frame& f) override {
@@ -126,7 +126,7 @@ class NormKernel : public Kernel {
         out_(s.out[0]),
         weight_(s.params->get("weight")),
         bias_(s.params->get("bias")),
-        groups_(ir::attr_int_or(s.node.attrs, "groups", 1)),
+        groups_(op_ == Op::GroupNorm ? s.attrs().integer("groups") : 0),
         last_dim_(s.input_types[0].dims.back()) {
     if (op_ == Op::BatchNorm) {
       running_mean_ = s.params->get("running_mean");
@@ -185,8 +185,8 @@ class AttentionKernel : public Kernel {
       : x_(s.in[0]),
         context_(s.in.size() > 1 ? s.in[1] : -1),
         out_(s.out[0]),
-        heads_(ir::attr_int(s.node.attrs, "heads")),
-        causal_(ir::attr_bool_or(s.node.attrs, "causal", false)),
+        heads_(s.attrs().integer("heads")),
+        causal_(s.attrs().boolean("causal")),
         d_(s.input_types[0].dims[1]),
         in_bias_(s.params->get("in_proj_bias")),
         out_weight_(s.params->get("out_proj_weight")),
@@ -247,7 +247,7 @@ std::unique_ptr<Kernel> make_layer(const KernelSpec& spec) {
     case Op::Embed: return std::make_unique<EmbedKernel>(spec);
     case Op::Position: return std::make_unique<PositionKernel>(spec);
     case Op::Attention: return std::make_unique<AttentionKernel>(spec);
-    default: return nullptr;
+    default: not_in_family("layer", spec);
   }
 }
 

@@ -22,7 +22,7 @@ class RandomKernel : public Kernel {
     shape_ = {0};
     for (int64_t d : s.node.outputs[0].dims) shape_.push_back(d);
     if (op_ == Op::RandLabel) {
-      classes_ = ir::attr_int(s.node.attrs, "classes");
+      classes_ = s.attrs().integer("classes");
       options_ = at::TensorOptions(s.device).dtype(at::kLong);
     } else {
       options_ = at::TensorOptions(s.device).dtype(at::kFloat);
@@ -138,7 +138,7 @@ std::unique_ptr<Kernel> zip(const KernelSpec& s, ZipKernel::Fn fn) { return std:
 }  // namespace
 
 std::unique_ptr<Kernel> make_objective(const KernelSpec& s) {
-  const ir::Attrs& attrs = s.node.attrs;
+  ir::OpAttrs attrs = s.attrs();
   switch (s.node.op) {
     case Op::Randn:
     case Op::RandUniform:
@@ -147,12 +147,12 @@ std::unique_ptr<Kernel> make_objective(const KernelSpec& s) {
     case Op::GradInput: return std::make_unique<GradInputKernel>(s);
     case Op::GradPenalty: return std::make_unique<GradPenaltyKernel>(s);
     case Op::RepeatBatch: {
-      int64_t times = ir::attr_int(attrs, "times");
+      int64_t times = attrs.integer("times");
       return map(s, [times](const at::Tensor& x) { return x.repeat_interleave(times, 0); });
     }
     case Op::ReduceSamples: {
-      int64_t times = ir::attr_int(attrs, "times");
-      bool mean = ir::attr_string(attrs, "how") == "mean";
+      int64_t times = attrs.integer("times");
+      bool mean = attrs.string("how") == "mean";
       return map(s, [times, mean](const at::Tensor& x) {
         std::vector<int64_t> shape = x.sizes().vec();
         shape[0] = x.size(0) / times;
@@ -198,10 +198,10 @@ std::unique_ptr<Kernel> make_objective(const KernelSpec& s) {
         return mean_per_example(a[0].argmax(-1).eq(a[1]).to(at::kFloat));
       });
     case Op::GanLoss: {
-      std::string loss = ir::attr_string(attrs, "loss"), target = ir::attr_string(attrs, "target");
+      std::string loss = attrs.string("loss"), target = attrs.string("target");
       return map(s, [loss, target](const at::Tensor& score) { return gan_loss(score, loss, target); });
     }
-    default: return nullptr;
+    default: not_in_family("objective", s);
   }
 }
 

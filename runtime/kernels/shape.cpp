@@ -32,7 +32,7 @@ class ConcatKernel : public Kernel {
  public:
   explicit ConcatKernel(const KernelSpec& s) : in_(s.in), out_(s.out[0]) {
     int rank = s.input_types[0].rank();
-    int64_t d = ir::attr_int(s.node.attrs, "dim");
+    int64_t d = s.attrs().integer("dim");
     dim_ = (d < 0 ? d + rank : d) + 1;
   }
   void run(Frame& f) override {
@@ -63,7 +63,7 @@ class SplitKernel : public Kernel {
  public:
   explicit SplitKernel(const KernelSpec& s) : in_(s.in[0]), out_(s.out) {
     int rank = s.input_types[0].rank();
-    int64_t d = ir::attr_int(s.node.attrs, "dim");
+    int64_t d = s.attrs().integer("dim");
     dim_ = (d < 0 ? d + rank : d) + 1;
   }
   void run(Frame& f) override {
@@ -83,11 +83,7 @@ class ReduceKernel : public Kernel {
   explicit ReduceKernel(const KernelSpec& s) : mean_(s.node.op == Op::Mean), in_(s.in[0]), out_(s.out[0]) {
     int rank = s.input_types[0].rank();
     std::vector<int64_t> listed;
-    auto it = s.node.attrs.find("dims");
-    if (it != s.node.attrs.end()) {
-      if (const auto* v = std::get_if<std::vector<int64_t>>(&it->second)) listed = *v;
-      if (const auto* i = std::get_if<int64_t>(&it->second)) listed = {*i};
-    }
+    if (s.attrs().has("dims")) listed = s.attrs().integers("dims");
     if (listed.empty())
       for (int d = 0; d < rank; ++d) listed.push_back(d);
     for (int64_t d : listed) dims_.push_back((d < 0 ? d + rank : d) + 1);
@@ -113,7 +109,7 @@ class ResampleKernel : public Kernel {
       : up_(s.node.op == Op::Upsample),
         in_(s.in[0]),
         out_(s.out[0]),
-        factor_(ir::attr_int_or(s.node.attrs, "factor", 2)),
+        factor_(s.attrs().integer("factor")),
         size_{s.node.outputs[0].dims[1], s.node.outputs[0].dims[2]} {}
   void run(Frame& f) override {
     const at::Tensor& x = f.slots[in_];
@@ -134,7 +130,7 @@ class SinusoidalKernel : public Kernel {
  public:
   explicit SinusoidalKernel(const KernelSpec& s)
       : in_(s.in[0]), out_(s.out[0]), scale_(s.input_types[0].dtype == ir::DType::F32 ? 1000.0 : 1.0) {
-    int64_t half = ir::attr_int(s.node.attrs, "dim") / 2;
+    int64_t half = s.attrs().integer("dim") / 2;
     at::TensorOptions opts = at::TensorOptions(s.device).dtype(at::kFloat);
     freqs_ = at::exp(at::arange(half, opts) * (-std::log(10000.0) / static_cast<double>(half))).unsqueeze(0);
   }
@@ -162,7 +158,7 @@ std::unique_ptr<Kernel> make_shape(const KernelSpec& spec) {
     case Op::Upsample:
     case Op::AvgPool: return std::make_unique<ResampleKernel>(spec);
     case Op::Sinusoidal: return std::make_unique<SinusoidalKernel>(spec);
-    default: return nullptr;
+    default: not_in_family("shape", spec);
   }
 }
 

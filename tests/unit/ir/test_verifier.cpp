@@ -57,6 +57,47 @@ TEST_F(Verifier, WrongAttributeIsAShapeError) {
   EXPECT_NE(e.find("out"), std::string::npos) << e;
 }
 
+// Attributes are checked against ops.def's ATTR lines; each message names the node, its op
+// and the attribute, and the node's shape function is not run on attributes it cannot read.
+TEST_F(Verifier, AttributeOfTheWrongType) {
+  encoder().node(2).attrs["out"] = std::string("400");
+  EXPECT_EQ(only(verify(p)),
+            "model vae, encoder q: %2 linear: attribute 'out' is \"400\", expected an integer");
+}
+
+TEST_F(Verifier, MissingRequiredAttribute) {
+  encoder().node(5).attrs.erase("parts");
+  EXPECT_EQ(only(verify(p)), "model vae, encoder q: %5 split: missing required attribute 'parts'");
+}
+
+TEST_F(Verifier, UnknownAttribute) {
+  encoder().node(3).attrs["slope"] = 0.1;  // relu has none; leaky_relu's would be fine
+  encoder().node(2).attrs["outs"] = int64_t{400};
+  std::vector<std::string> errs = verify(p);
+  EXPECT_EQ(errs,
+            (std::vector<std::string>{
+                "model vae, encoder q: %2 linear: unknown attribute 'outs' (linear takes out, "
+                "bias, act, slope, spectral_norm, zero_init)",
+                "model vae, encoder q: %3 relu: unknown attribute 'slope' (relu takes no "
+                "attributes)"}));
+}
+
+TEST_F(Verifier, OptionalAndDefaultedAttributesMayBeAbsent) {
+  // %4 linear has only `out`: bias, act, slope, spectral_norm and zero_init are not needed.
+  EXPECT_EQ(encoder().node(4).attrs.size(), 1u);
+  encoder().node(5).attrs.erase("dim");  // split's dim defaults to 0
+  EXPECT_EQ(verify(p), std::vector<std::string>{});
+}
+
+TEST_F(Verifier, FloatAttributesAcceptIntegers) {
+  encoder().node(4).attrs["slope"] = int64_t{1};
+  encoder().node(4).attrs["act"] = std::string("leaky_relu");
+  EXPECT_EQ(verify(p), std::vector<std::string>{});
+  encoder().node(4).attrs["slope"] = true;
+  EXPECT_EQ(only(verify(p)),
+            "model vae, encoder q: %4 linear: attribute 'slope' is true, expected a number");
+}
+
 TEST_F(Verifier, DanglingOperand) {
   // Editing inputs behind the graph's back leaves an operand with no node and no edge.
   encoder().node(3).inputs[0] = v(99);
@@ -105,6 +146,14 @@ TEST_F(Verifier, OperandAndResultCounts) {
       << ::testing::PrintToString(errs);
   EXPECT_TRUE(any_contains(errs, "%8 add: has 2 result(s), expected 1"))
       << ::testing::PrintToString(errs);
+}
+
+TEST_F(Verifier, InputWithoutAnIndexIsReportedOnce) {
+  encoder().node(0).attrs.erase("index");
+  std::vector<std::string> errs = verify(p);
+  EXPECT_EQ(errs, (std::vector<std::string>{
+                      "model vae, encoder q: %0 input: missing required attribute 'index'",
+                      "model vae, encoder q: param 'x' (index 0) has no input node"}));
 }
 
 TEST_F(Verifier, InputsMustMatchParams) {
