@@ -9,7 +9,8 @@
 //   5. in topological order, infer_shape on the operands' types gives the node's types.
 // Per role function: exactly one Output node, whose operand has the result type; Input
 // nodes and params correspond one to one by `index`, with equal types (and names, when
-// the Input has one).
+// the Input has one). Per program: train blocks name a model and a dataset, and every
+// model and train setting fits the option table (check_settings, option_table.h).
 #include "compiler/ir/verifier.h"
 
 #include <fmt/args.h>
@@ -20,6 +21,7 @@
 #include <set>
 #include <tuple>
 
+#include "compiler/ir/option_table.h"
 #include "compiler/ir/shape_fns.h"
 
 namespace genc::ir {
@@ -229,6 +231,7 @@ std::vector<std::string> verify(const Program& program) {
     if (!program.dataset(t.data))
       errs.push_back(fmt::format("train {} on {}: unknown dataset '{}'", t.model, t.data, t.data));
   }
+  for (std::string& e : check_settings(program)) errs.push_back(std::move(e));
   return errs;
 }
 
