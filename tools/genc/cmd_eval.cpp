@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "compiler/ir/options.h"
 #include "compiler/lower/lower.h"
 #include "runtime/data/batcher.h"
 #include "runtime/data/data.h"
@@ -52,8 +53,8 @@ struct EvalArgs {
 /// Sets `iw` on every elbo objective: to `iw` when `force`, else only where it is unset (0).
 void set_iw(ir::Program& program, int64_t iw, bool force) {
   for (ir::Model& m : program.models) {
-    if (!m.objective || m.objective->name != "elbo") continue;
-    if (force || ir::attr_int_or(m.objective->args, "iw", 0) == 0) m.objective->args["iw"] = iw;
+    if (!m.objective || m.objective->name != ir::ElboOptions::kName) continue;
+    if (force || ir::read_options<ir::ElboOptions>(*m.objective).iw == 0) m.objective->args["iw"] = iw;
   }
 }
 
@@ -107,7 +108,7 @@ std::optional<Report> likelihood(Restored& r, const EvalArgs& a) {
     rep.text += fmt::format(" {} {:.4f}", names[k], mean);
     rep.json[names[k]] = mean;
     if (names[k] == "iw_elbo") {
-      int64_t iw = ir::attr_int(t.model().objective->args, "iw");
+      int64_t iw = ir::read_options<ir::ElboOptions>(*t.model().objective).iw;
       rep.text += fmt::format(" (iw nll {:.2f} nats, K={})", -mean, iw);
       rep.json["iw"] = iw;
       rep.json["iw_nll"] = -mean;

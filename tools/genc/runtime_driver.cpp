@@ -60,9 +60,9 @@ std::optional<Training> prepare_training(Session& session, Source source, ir::Pr
   const ir::Model* m = program.model(train.model);
   GENC_ASSERT(m != nullptr, "train block of unknown model " + train.model);
   std::optional<lower::TrainingProgram> plan = lower::lower(*m, session.diags);
-  std::optional<runtime::TrainConfig> config = runtime::train_config(train, session.diags);
-  if (!plan || !config || session.diags.has_errors()) return std::nullopt;
-  return Training{std::move(source), std::move(program), *index, std::move(*plan), std::move(*config)};
+  if (!plan || session.diags.has_errors()) return std::nullopt;
+  runtime::TrainConfig config = ir::train_config(train);
+  return Training{std::move(source), std::move(program), *index, std::move(*plan), std::move(config)};
 }
 
 std::optional<Restored> restore(Session& session, const std::string& checkpoint,

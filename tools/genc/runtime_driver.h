@@ -52,8 +52,8 @@ std::optional<Source> read_source(Session& session, const std::string& path, Ove
 std::optional<ir::Program> compile_source(Session& session, const Source& source);
 
 /// Picks the train block of `model` (empty: the first train block), lowers its model's
-/// objective and reads its settings. Null after reporting: diagnostics go to the session,
-/// problems without a source position are printed at once (print_error).
+/// objective and takes its settings' TrainConfig. Null after reporting: diagnostics go to
+/// the session, problems without a source position are printed at once (print_error).
 std::optional<Training> prepare_training(Session& session, Source source, ir::Program program,
                                          const std::string& model);
 
