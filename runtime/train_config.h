@@ -3,6 +3,7 @@
 #pragma once
 
 #include "compiler/ir/train_config.h"
+#include "compiler/support/diagnostics.h"  // which this header has always brought to its users
 
 namespace genc::runtime {
 

@@ -240,9 +240,10 @@ TEST(Options, TheTableFitsItself) {
     EXPECT_NE(ir::group_spec(c.group).name, "") << c.name;
     for (const ir::OptionSpec& o : c.options) {
       EXPECT_FALSE(o.doc.empty()) << c.name << "." << o.name;
-      if (o.default_value)
+      if (o.default_value) {
         EXPECT_EQ(ir::check_value(o, *o.default_value), std::nullopt)
             << "the default of " << c.name << "." << o.name << " is outside its range";
+      }
     }
     // sema's signature is the table's options in their order, without Kind options.
     if (c.group == ir::Group::Train) continue;
