@@ -63,7 +63,7 @@ trainSetting
   | LOG EVERY period                                                       # logSetting
   | EVAL ON ident (EVERY period)?                                          # evalSetting
   | SAMPLE expr (EVERY period)? (TO STRING)?                               # sampleSetting
-  // A misspelt setting (a plain identifier): reported as UnknownTrainSetting.
+  // A misspelt setting (a plain identifier): sema reports it as UnknownTrainSetting.
   | ID expr                                                                # unknownSetting
   ;
 

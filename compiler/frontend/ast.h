@@ -182,7 +182,8 @@ struct Period {
 
 struct TrainSetting {
   SourceRange range;
-  std::string keyword;
+  std::string keyword;  ///< sema reports one it does not know (`momentum 0.9`)
+  SourceRange keyword_range;
   ExprPtr value;
   std::string target;  ///< eval's dataset name
   SourceRange target_range;

@@ -552,16 +552,7 @@ class Builder {
     train.model_range = range(c->ident(0));
     train.data = name(c->ident(1));
     train.data_range = range(c->ident(1));
-    for (P::TrainSettingContext* s : c->trainSetting()) {
-      if (auto* u = dynamic_cast<P::UnknownSettingContext*>(s)) {
-        error(DiagKind::UnknownTrainSetting, range(u->ID()), {text(u->ID()->getSymbol())}).hint =
-            "settings are batch, epochs, steps, seed, clip_grad, ema, optimizer, lr_schedule, "
-            "device, "
-            "precision, checkpoint, log, eval and sample";
-        continue;
-      }
-      train.settings.push_back(train_setting(s));
-    }
+    for (P::TrainSettingContext* s : c->trainSetting()) train.settings.push_back(train_setting(s));
     return train;
   }
 
@@ -569,8 +560,11 @@ class Builder {
     ast::TrainSetting s;
     s.range = range(c);
     s.keyword = text(c->getStart());
+    s.keyword_range = range(c->getStart());
     if (auto* v = dynamic_cast<P::ValueSettingContext*>(c)) {
       s.value = value(v->expr());
+    } else if (auto* u = dynamic_cast<P::UnknownSettingContext*>(c)) {
+      s.value = value(u->expr());
     } else if (auto* call = dynamic_cast<P::CallSettingContext*>(c)) {
       s.value = call_or_name(call->callOrName());
     } else if (auto* n = dynamic_cast<P::NameSettingContext*>(c)) {

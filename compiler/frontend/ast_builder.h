@@ -14,8 +14,9 @@ namespace genc::frontend {
 constexpr int kMaxExprDepth = 500;
 
 /// Converts a syntax-error-free parse tree into an AST module. Reports what the grammar
-/// accepts only to explain it (misspelt roles and train settings, out-of-range numbers,
-/// over-deep expressions) and returns null if it reported anything.
+/// accepts only to explain it (misspelt roles, out-of-range numbers, over-deep
+/// expressions) and returns null if it reported anything. A misspelt train setting is
+/// kept for sema, which knows the settings.
 std::unique_ptr<ast::Module> build_module(genc_dsl::GenParser::ProgramContext& tree,
                                           const SourceFile& file, DiagnosticEngine& diags);
 

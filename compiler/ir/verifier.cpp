@@ -12,7 +12,8 @@
 //      (skipped for nodes that failed 1, 3 or 4: their shape function would misread them).
 // Per role function: exactly one Output node, whose operand has the result type; Input
 // nodes and params correspond one to one by `index`, with equal types (and names, when
-// the Input has one).
+// the Input has one). Per program: train blocks name a model and a dataset, and every
+// model and train setting fits the option table (check_settings, option_table.h).
 #include "compiler/ir/verifier.h"
 
 #include <fmt/args.h>
@@ -24,6 +25,7 @@
 #include <tuple>
 
 #include "compiler/ir/op_attrs.h"
+#include "compiler/ir/option_table.h"
 #include "compiler/ir/shape_fns.h"
 
 namespace genc::ir {
@@ -261,6 +263,7 @@ std::vector<std::string> verify(const Program& program) {
     if (!program.dataset(t.data))
       errs.push_back(fmt::format("train {} on {}: unknown dataset '{}'", t.model, t.data, t.data));
   }
+  for (std::string& e : check_settings(program)) errs.push_back(std::move(e));
   return errs;
 }
 

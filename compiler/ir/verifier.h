@@ -13,7 +13,8 @@ namespace genc::ir {
 /// counts match ops.def; attributes match ops.def's declarations (no unknown names, no
 /// missing required ones, declared types); result types equal what infer_shape gives;
 /// one Output per role graph and Input nodes match the role's params; Output type equals
-/// the role result.
+/// the role result; every objective, sampler, schedule, prior and train setting fits the
+/// option table.
 std::vector<std::string> verify(const Program& program);
 std::vector<std::string> verify(const Graph& graph);
 

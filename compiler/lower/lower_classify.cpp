@@ -25,9 +25,7 @@ Routine classify_routine(const ir::Function& net, const ir::ValueType& label, So
 }  // namespace
 
 std::optional<TrainingProgram> lower_classify(const ir::Model& model, DiagnosticEngine& diags) {
-  const ir::Setting& objective = *model.objective;
-  OptionReader options(objective, diags);
-  if (!options.done()) return std::nullopt;
+  const ir::Setting& objective = *model.objective;  // classify has no options
   const ir::Function* net = model.role("discriminator");
   if (!net && model.roles.size() == 1) net = &model.roles[0];
   if (!net) {

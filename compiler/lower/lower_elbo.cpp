@@ -137,14 +137,10 @@ Routine sample_routine(const Vae& vae, SourceRange loc) {
 
 std::optional<TrainingProgram> lower_elbo(const ir::Model& model, DiagnosticEngine& diags) {
   const ir::Setting& objective = *model.objective;
-  OptionReader options(objective, diags);
-  double beta = options.non_negative("beta", 1.0);
-  int64_t samples = options.positive_int("samples", 1);
-  int64_t iw = options.non_negative_int("iw", 0);
-  bool ok = options.done();
+  const ir::ElboOptions options = ir::read_options<ir::ElboOptions>(objective);
   const ir::Function* encoder = require_role(model, "encoder", diags);
   const ir::Function* decoder = require_role(model, "decoder", diags);
-  ok = require_normal_prior(model, diags) && ok;
+  bool ok = require_normal_prior(model, diags);
   if (!ok || !encoder || !decoder) return std::nullopt;
   for (const ir::Function* role : {encoder, decoder}) {
     if (role->params.size() == 1) continue;
@@ -160,8 +156,8 @@ std::optional<TrainingProgram> lower_elbo(const ir::Model& model, DiagnosticEngi
   program.objective = objective.name;
   program.optimizers.push_back({"model", {encoder->name, decoder->name},
                                 param_names(model, {encoder->name, decoder->name})});
-  program.steps.push_back(train_step(vae, objective.loc, beta, samples));
-  program.eval = eval_routine(vae, objective.loc, iw);
+  program.steps.push_back(train_step(vae, objective.loc, options.beta, options.samples));
+  program.eval = eval_routine(vae, objective.loc, options.iw);
   program.sample = Loop::straight(sample_routine(vae, objective.loc));
   return program;
 }

@@ -119,24 +119,20 @@ bool check_signatures(const ir::Function& g, const ir::Function& d, DiagnosticEn
 
 std::optional<TrainingProgram> lower_gan(const ir::Model& model, DiagnosticEngine& diags) {
   const ir::Setting& objective = *model.objective;
-  OptionReader options(objective, diags);
-  std::string loss = options.choice("loss", "nonsaturating", {"nonsaturating", "hinge", "wgan-gp", "lsgan"});
-  int64_t d_steps = options.positive_int("d_steps", 1);
-  double gp = options.non_negative("gp", 10.0);
-  bool ok = options.done();
+  const ir::GanOptions options = ir::read_options<ir::GanOptions>(objective);
   const ir::Function* g = require_role(model, "generator", diags);
   const ir::Function* d = require_role(model, "discriminator", diags);
-  ok = require_normal_prior(model, diags) && ok;
+  bool ok = require_normal_prior(model, diags);
   if (!ok || !g || !d || !check_signatures(*g, *d, diags)) return std::nullopt;
 
-  Gan gan{g, d, d->params[0].type, g->params[0].type, std::nullopt, loss};
+  Gan gan{g, d, d->params[0].type, g->params[0].type, std::nullopt, options.loss};
   if (g->params.size() == 2) gan.y = g->params[1].type;
   TrainingProgram program;
   program.model = model.name;
   program.objective = objective.name;
   program.optimizers.push_back({d->name, {d->name}, param_names(model, {d->name})});
   program.optimizers.push_back({g->name, {g->name}, param_names(model, {g->name})});
-  program.steps.push_back(d_step(gan, objective.loc, d_steps, gp));
+  program.steps.push_back(d_step(gan, objective.loc, options.d_steps, options.gp));
   program.steps.push_back(g_step(gan, objective.loc));
   program.sample = Loop::straight(sample_routine(gan, objective.loc));
   return program;

@@ -1,12 +1,13 @@
 // Internal to genc_lower: one lowering function per objective, and the helpers they
-// share for reading objective options and finding roles with diagnostics.
+// share for finding roles with diagnostics. Each reads its objective's options as the
+// typed struct of compiler/ir/options.h.
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "compiler/ir/options.h"
 #include "compiler/ir/program.h"
-#include "compiler/lower/option_reader.h"
 #include "compiler/lower/training_program.h"
 #include "compiler/support/diagnostics.h"
 

@@ -8,6 +8,7 @@
 
 #include "compiler/sema/evaluator.h"
 #include "compiler/sema/objectives.h"
+#include "compiler/sema/options.h"
 #include "compiler/sema/roles.h"
 #include "compiler/sema/suggest.h"
 
@@ -72,12 +73,14 @@ void analyze_settings(const ast::ModelDecl& decl, Evaluator& ct, Scope& scope, i
     }
     seen.emplace(key, s.range);
     if (s.keyword == "objective") {
-      model.objective =
-          eval_setting(*s.value, objective_table(), DiagKind::UnknownObjective, ct, scope);
+      model.objective = eval_setting(*s.value, option_table(ir::Group::Objective),
+                                     DiagKind::UnknownObjective, ct, scope);
     } else if (s.keyword == "sampler") {
-      model.sampler = eval_setting(*s.value, sampler_table(), DiagKind::UnknownSetting, ct, scope);
+      model.sampler = eval_setting(*s.value, option_table(ir::Group::Sampler),
+                                   DiagKind::UnknownSetting, ct, scope);
     } else if (s.keyword == "schedule" || s.keyword == "prior") {
-      const OptionTable& table = s.keyword == "schedule" ? schedule_table() : prior_table();
+      const OptionTable& table =
+          option_table(s.keyword == "schedule" ? ir::Group::Schedule : ir::Group::Prior);
       std::optional<ir::Setting> st =
           eval_setting(*s.value, table, DiagKind::UnknownSetting, ct, scope);
       if (!st) continue;

@@ -1,4 +1,4 @@
-// Model families: the settings tables and the objective / sampler / role-meeting checks.
+// Model families: the objective / sampler / role-meeting checks.
 #include "compiler/sema/objectives.h"
 
 #include <algorithm>
@@ -7,50 +7,6 @@
 #include <fmt/format.h>
 
 namespace genc::sema {
-
-const OptionTable& objective_table() {
-  static const OptionTable t = make_table(
-      "objective",
-      {
-          {"elbo", "beta: float = 1.0, samples: int = 1, iw: int = 0"},
-          {"gan",
-           "loss: \"nonsaturating\"|\"hinge\"|\"wgan-gp\"|\"lsgan\" = \"nonsaturating\", d_steps: "
-           "int = 1, "
-           "gp: float = 10.0"},
-          {"nll", ""},
-          {"denoise",
-           "predict: \"eps\"|\"x0\"|\"v\" = \"eps\", weighting: \"uniform\" = \"uniform\", "
-           "cfg_dropout: float = 0.0"},
-          {"classify", ""},
-      });
-  return t;
-}
-
-const OptionTable& sampler_table() {
-  static const OptionTable t =
-      make_table("sampler", {
-                                {"ancestral", ""},
-                                {"ddim", "steps: int = 50, eta: float = 0.0"},
-                                {"sample", "temperature: float = 1.0, top_k: int = 0"},
-                            });
-  return t;
-}
-
-const OptionTable& schedule_table() {
-  static const OptionTable t = make_table(
-      "schedule",
-      {
-          {"linear", "steps: int = 1000, beta_start: float = 0.0001, beta_end: float = 0.02"},
-          {"cosine", "steps: int = 1000, s: float = 0.008"},
-          {"sigmoid", "steps: int = 1000, start: float = -3.0, end: float = 3.0, tau: float = 1.0"},
-      });
-  return t;
-}
-
-const OptionTable& prior_table() {
-  static const OptionTable t = make_table("prior", {{"normal", ""}});
-  return t;
-}
 
 namespace {
 

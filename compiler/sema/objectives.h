@@ -1,21 +1,15 @@
-// Model settings and families: the tables of objectives, samplers, schedules and priors
-// (LANGUAGE.md 5.2 and 6), and the checks that a model's roles fit its objective and
-// sampler and meet each other (the encoder's latent is the decoder's input, ...).
+// Model families (LANGUAGE.md 5.2 and 6): the checks that a model's roles fit its objective
+// and sampler and meet each other (the encoder's latent is the decoder's input, ...). The
+// objectives' and samplers' options are in compiler/ir/options.def.
 #pragma once
 
 #include <vector>
 
 #include "compiler/frontend/ast.h"
 #include "compiler/ir/program.h"
-#include "compiler/sema/options.h"
 #include "compiler/sema/roles.h"
 
 namespace genc::sema {
-
-const OptionTable& objective_table();
-const OptionTable& sampler_table();
-const OptionTable& schedule_table();
-const OptionTable& prior_table();
 
 /// Checks `model` (settings filled in, roles analysed as `roles`):
 ///   - the objective's family: MissingObjective, MissingRole, ObjectiveMismatch;

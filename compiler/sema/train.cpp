@@ -1,5 +1,12 @@
-// Train declarations: the settings table, periods, optimizer and schedule option sets,
-// and DataShapeMismatch between the dataset and the roles that consume data.
+// Train declarations: each setting checked against its row of the option table
+// (compiler/ir/options.def) and stored as program.h documents, and DataShapeMismatch
+// between the dataset and the roles that consume data.
+//
+// A setting's syntax fills its options by name: `value` (and sample's `n`) is the
+// setting's expression, a name for a Choice (`device cuda`); a Kind option (`kind`) is the
+// construct of `optimizer KIND(...)`, whose options join the setting's; `every` and `unit`
+// come from `every N [steps|epochs]` (`every epoch`: every 1 epoch); `dir` from `to "DIR"`;
+// `data` from `eval on DATA`. What the syntax leaves out takes the table's default.
 //
 // Data-consuming roles and what they take from one example (x and, when they have one,
 // the label y): encoder x, discriminator x [y], flow x, denoiser x [y], autoregressive x,
@@ -7,61 +14,17 @@
 // dataset's label of K.
 #include "compiler/sema/train.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "compiler/ir/option_table.h"
 #include "compiler/sema/evaluator.h"
 #include "compiler/sema/options.h"
 #include "compiler/sema/suggest.h"
 
 namespace genc::sema {
 namespace {
-
-const OptionTable& optimizer_table() {
-  static const OptionTable t = make_table(
-      "optimizer",
-      {
-          {"adam",
-           "lr: float = 0.001, betas: floats = [0.9, 0.999], eps: float = 1e-8, weight_decay: "
-           "float = 0.0"},
-          {"adamw",
-           "lr: float = 0.001, betas: floats = [0.9, 0.999], eps: float = 1e-8, weight_decay: "
-           "float = 0.01"},
-          {"sgd",
-           "lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0, nesterov: bool = "
-           "false"},
-          {"rmsprop",
-           "lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8, momentum: float = 0.0, "
-           "weight_decay: float = 0.0"},
-      });
-  return t;
-}
-
-const OptionTable& lr_schedule_table() {
-  static const OptionTable t =
-      make_table("lr_schedule", {
-                                    {"cosine", "warmup: int = 0, min_lr: float = 0.0"},
-                                    {"step", "every: int = 1000, gamma: float = 0.1"},
-                                    {"warmup", "steps: int = 1000"},
-                                });
-  return t;
-}
-
-const OptionTable& device_table() {
-  static const OptionTable t = make_table("device", {{"auto", ""}, {"cpu", ""}, {"cuda", ""}});
-  return t;
-}
-
-const OptionTable& precision_table() {
-  static const OptionTable t = make_table("precision", {{"fp32", ""}, {"bf16", ""}, {"fp16", ""}});
-  return t;
-}
-
-const std::vector<std::string>& keywords() {
-  static const std::vector<std::string> k = {
-      "batch",       "epochs", "steps",     "seed",       "clip_grad", "ema",  "optimizer",
-      "lr_schedule", "device", "precision", "checkpoint", "log",       "eval", "sample"};
-  return k;
-}
 
 class TrainAnalyzer {
  public:
@@ -76,10 +39,15 @@ class TrainAnalyzer {
   std::optional<ir::Train> run();
 
  private:
-  std::optional<ir::Setting> setting(const ast::TrainSetting& s);
-  std::optional<Value> number(const ast::Expr* e, bool integer, double min, bool min_inclusive,
-                              const char* what);
-  bool period(const ast::TrainSetting& s, ir::Setting& out, bool required);
+  std::optional<ir::Setting> setting(const ast::TrainSetting& s, const ir::ConstructSpec& c);
+  bool option(const ast::TrainSetting& s, const ir::OptionSpec& o, ir::Setting& out);
+  std::optional<ir::Attr> value(const ast::Expr& e, const ir::OptionSpec& o,
+                                const std::string& what);
+  std::optional<ir::Attr> choice(const ast::Expr& e, const ir::OptionSpec& o,
+                                 const std::string& what);
+  bool kind(const ast::Expr& e, const ir::OptionSpec& o, ir::Setting& out);
+  std::optional<ir::Attr> eval_data(const ast::TrainSetting& s);
+  void unknown(const ast::TrainSetting& s);
   void check_data(const ir::Dataset& ds, SourceRange at);
   void mismatch(const ir::Dataset& ds, SourceRange at, const std::string& yields,
                 const std::string& role, const std::string& takes);
@@ -92,108 +60,90 @@ class TrainAnalyzer {
   const ModelResult* model_ = nullptr;
 };
 
-std::optional<Value> TrainAnalyzer::number(const ast::Expr* e, bool integer, double min,
-                                           bool min_inclusive, const char* what) {
-  if (!e) return std::nullopt;
-  Value v = ct_.eval(*e, scope_);
+std::optional<ir::Attr> TrainAnalyzer::value(const ast::Expr& e, const ir::OptionSpec& o,
+                                             const std::string& what) {
+  Value v = ct_.eval(e, scope_);
   if (v.is_error()) return std::nullopt;
-  bool kind_ok = integer ? v.is(VKind::Int) : v.is_number();
-  bool range_ok = kind_ok && (min_inclusive ? v.as_double() >= min : v.as_double() > min);
-  if (!kind_ok || !range_ok) {
-    diags_.report(DiagKind::InvalidOptionValue, e->range,
-                  {v.compile_time() ? value_text(v) : kind_text(v), what,
-                   fmt::format("{} {} {}", integer ? "an integer" : "a number",
-                               min_inclusive ? ">=" : ">", min)});
-    return std::nullopt;
-  }
-  return integer ? v : Value::number(v.as_double());
+  if (o.type == ir::OptionType::Number && v.is_number()) v = Value::number(v.as_double());
+  std::optional<ir::Attr> a = v.compile_time() ? to_attr(v) : std::nullopt;
+  std::optional<std::string> expected = a ? ir::check_value(o, *a) : ir::expected_text(o);
+  if (!expected) return a;
+  diags_.report(DiagKind::InvalidOptionValue, e.range,
+                {v.compile_time() ? value_text(v) : kind_text(v), what, *expected});
+  return std::nullopt;
 }
 
-bool TrainAnalyzer::period(const ast::TrainSetting& s, ir::Setting& out, bool required) {
-  int64_t every = 1;
-  bool per_epoch = true;
-  if (s.period) {
-    per_epoch = s.period->per_epoch;
-    if (s.period->count) {
-      std::optional<Value> n = number(s.period->count.get(), true, 1, true, "every");
-      if (!n) return false;
-      every = n->i;
-    }
-  } else if (required) {
-    diags_.report(DiagKind::TypeError, s.range,
-                  {fmt::format("'{}' needs a period: every N or every epoch", s.keyword)});
-    return false;
-  }
-  out.args["every"] = every;
-  out.args["unit"] = std::string(per_epoch ? "epochs" : "steps");
+std::optional<ir::Attr> TrainAnalyzer::choice(const ast::Expr& e, const ir::OptionSpec& o,
+                                              const std::string& what) {
+  const std::vector<std::string>& names = o.check.choices;
+  if (e.kind == ast::ExprKind::Name && std::find(names.begin(), names.end(), e.text) != names.end())
+    return ir::Attr(e.text);
+  Diagnostic& d = diags_.report(DiagKind::UnknownSetting, e.range, {what, e.text});
+  add_suggestion(d, e.text, names);
+  return std::nullopt;
+}
+
+bool TrainAnalyzer::kind(const ast::Expr& e, const ir::OptionSpec& o, ir::Setting& out) {
+  std::optional<ir::Setting> st =
+      eval_setting(e, option_table(*o.check.kind_of), DiagKind::UnknownSetting, ct_, scope_);
+  if (!st) return false;
+  for (auto& [key, value] : st->args) out.args[key] = std::move(value);
+  out.args[o.name] = st->name;
   return true;
 }
 
-std::optional<ir::Setting> TrainAnalyzer::setting(const ast::TrainSetting& s) {
+std::optional<ir::Attr> TrainAnalyzer::eval_data(const ast::TrainSetting& s) {
+  if (!ctx_.data_names->count(s.target)) {
+    Diagnostic& d = diags_.report(DiagKind::UnknownData, s.target_range, {s.target});
+    add_suggestion(d, s.target, {ctx_.data_names->begin(), ctx_.data_names->end()});
+    return std::nullopt;
+  }
+  if (auto it = ctx_.datasets->find(s.target); it != ctx_.datasets->end())
+    check_data(it->second, s.target_range);
+  return ir::Attr(s.target);
+}
+
+bool TrainAnalyzer::option(const ast::TrainSetting& s, const ir::OptionSpec& o, ir::Setting& out) {
+  if (o.type == ir::OptionType::Kind) return s.value && kind(*s.value, o, out);
+  std::optional<ir::Attr> a;
+  if (o.name == "value" || o.name == "n") {
+    if (!s.value) return false;
+    a = o.type == ir::OptionType::Choice ? choice(*s.value, o, s.keyword)
+                                         : value(*s.value, o, s.keyword);
+  } else if (o.name == "every" && s.period) {
+    a = s.period->count ? value(*s.period->count, o, "every") : ir::Attr(int64_t{1});
+  } else if (o.name == "unit" && s.period) {
+    a = std::string(s.period->per_epoch ? "epochs" : "steps");
+  } else if (o.name == "dir" && s.has_path) {
+    a = s.path;
+  } else if (o.name == "data") {
+    a = eval_data(s);
+  } else {
+    GENC_ASSERT(o.default_value, "train setting '" + s.keyword + "' cannot give option '" + o.name +
+                                     "', which has no default");
+    a = o.default_value;
+  }
+  if (!a) return false;
+  out.args[o.name] = std::move(*a);
+  return true;
+}
+
+std::optional<ir::Setting> TrainAnalyzer::setting(const ast::TrainSetting& s,
+                                                  const ir::ConstructSpec& c) {
   ir::Setting out;
   out.name = s.keyword;
   out.loc = s.range;
-  const std::string& k = s.keyword;
-  auto store = [&](std::optional<Value> v) -> std::optional<ir::Setting> {
-    if (!v) return std::nullopt;
-    out.args["value"] = *to_attr(*v);
-    return out;
-  };
-  if (k == "batch" || k == "epochs" || k == "steps")
-    return store(number(s.value.get(), true, 1, true, k.c_str()));
-  if (k == "seed") return store(number(s.value.get(), true, 0, true, "seed"));
-  if (k == "clip_grad") return store(number(s.value.get(), false, 0, false, "clip_grad"));
-  if (k == "ema") {
-    std::optional<Value> v = number(s.value.get(), false, 0, false, "ema");
-    if (v && v->f >= 1.0) {
-      diags_.report(DiagKind::InvalidOptionValue, s.value->range,
-                    {value_text(*v), "ema", "a number below 1"});
-      return std::nullopt;
-    }
-    return store(v);
-  }
-  if (k == "optimizer" || k == "lr_schedule" || k == "device" || k == "precision") {
-    if (!s.value) return std::nullopt;
-    const OptionTable& table = k == "optimizer"     ? optimizer_table()
-                               : k == "lr_schedule" ? lr_schedule_table()
-                               : k == "device"      ? device_table()
-                                                    : precision_table();
-    std::optional<ir::Setting> st =
-        eval_setting(*s.value, table, DiagKind::UnknownSetting, ct_, scope_);
-    if (!st) return std::nullopt;
-    out.args = std::move(st->args);
-    if (k == "device" || k == "precision")
-      out.args["value"] = st->name;
-    else
-      out.args["kind"] = st->name;
-    return out;
-  }
-  if (k == "checkpoint" || k == "log") {
-    if (!period(s, out, k == "log")) return std::nullopt;
-    if (k == "checkpoint") out.args["dir"] = s.has_path ? s.path : std::string("checkpoints");
-    return out;
-  }
-  if (k == "eval") {
-    if (!ctx_.data_names->count(s.target)) {
-      Diagnostic& d = diags_.report(DiagKind::UnknownData, s.target_range, {s.target});
-      add_suggestion(d, s.target, {ctx_.data_names->begin(), ctx_.data_names->end()});
-      return std::nullopt;
-    }
-    if (auto it = ctx_.datasets->find(s.target); it != ctx_.datasets->end())
-      check_data(it->second, s.target_range);
-    out.args["data"] = s.target;
-    return period(s, out, false) ? std::optional<ir::Setting>(out) : std::nullopt;
-  }
-  if (k == "sample") {
-    std::optional<Value> n = number(s.value.get(), true, 1, true, "sample");
-    if (!n || !period(s, out, false)) return std::nullopt;
-    out.args["n"] = n->i;
-    out.args["dir"] = s.has_path ? s.path : std::string("samples");
-    return out;
-  }
-  Diagnostic& d = diags_.report(DiagKind::UnknownTrainSetting, s.range, {k});
-  add_suggestion(d, k, keywords());
-  return std::nullopt;
+  bool ok = true;
+  for (const ir::OptionSpec& o : c.options) ok = option(s, o, out) && ok;
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+void TrainAnalyzer::unknown(const ast::TrainSetting& s) {
+  Diagnostic& d = diags_.report(DiagKind::UnknownTrainSetting, s.keyword_range, {s.keyword});
+  std::vector<std::string> names = ir::construct_names(ir::Group::Train);
+  d.hint = "settings are " + ir::word_list(names, "and");
+  add_suggestion(d, s.keyword, names);
 }
 
 void TrainAnalyzer::mismatch(const ir::Dataset& ds, SourceRange at, const std::string& yields,
@@ -249,13 +199,18 @@ std::optional<ir::Train> TrainAnalyzer::run() {
   std::map<std::string, SourceRange> seen;
   for (const ast::TrainSetting& s : decl_.settings) {
     if (diags_.limit_reached()) break;
+    const ir::ConstructSpec* c = ir::find_construct(ir::Group::Train, s.keyword);
+    if (!c) {
+      unknown(s);
+      continue;
+    }
     if (auto it = seen.find(s.keyword); it != seen.end()) {
       Diagnostic& d = diags_.report(DiagKind::DuplicateTrainSetting, s.range, {s.keyword});
       diags_.add_note(d, it->second, "first given here");
       continue;
     }
     seen.emplace(s.keyword, s.range);
-    if (std::optional<ir::Setting> st = setting(s)) train.settings.push_back(std::move(*st));
+    if (std::optional<ir::Setting> st = setting(s, *c)) train.settings.push_back(std::move(*st));
   }
   if (diags_.error_count() > errors_before) return std::nullopt;
   return train;

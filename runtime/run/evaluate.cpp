@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "compiler/ir/options.h"
 #include "runtime/data/batcher.h"
 #include "runtime/data/data.h"
 #include "runtime/data/idx.h"
@@ -33,8 +34,8 @@ const char* kFashionDir = "/usr/share/datasets/fashion-mnist";
 /// Sets `iw` on every elbo objective: to `iw` when `force`, else only where it is unset (0).
 void set_iw(ir::Program& program, int64_t iw, bool force) {
   for (ir::Model& m : program.models) {
-    if (!m.objective || m.objective->name != "elbo") continue;
-    if (force || ir::attr_int_or(m.objective->args, "iw", 0) == 0) m.objective->args["iw"] = iw;
+    if (!m.objective || m.objective->name != ir::ElboOptions::kName) continue;
+    if (force || ir::read_options<ir::ElboOptions>(*m.objective).iw == 0) m.objective->args["iw"] = iw;
   }
 }
 
@@ -76,7 +77,7 @@ Report likelihood(Restored& r, const EvalRequest& a) {
     rep.text += fmt::format(" {} {:.4f}", names[k], mean);
     rep.json[names[k]] = mean;
     if (names[k] == "iw_elbo") {
-      int64_t iw = ir::attr_int(t.model().objective->args, "iw");
+      int64_t iw = ir::read_options<ir::ElboOptions>(*t.model().objective).iw;
       rep.text += fmt::format(" (iw nll {:.2f} nats, K={})", -mean, iw);
       rep.json["iw"] = iw;
       rep.json["iw_nll"] = -mean;

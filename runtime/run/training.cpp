@@ -44,9 +44,9 @@ std::optional<Training> prepare_training(pipeline::Compilation& c, Source source
   const ir::Model* m = program.model(train.model);
   GENC_ASSERT(m != nullptr, "train block of unknown model " + train.model);
   std::optional<lower::TrainingProgram> plan = lower::lower(*m, c.diags);
-  std::optional<TrainConfig> config = train_config(train, c.diags);
-  if (!plan || !config || c.diags.has_errors()) return std::nullopt;
-  return Training{std::move(source), std::move(program), index, std::move(*plan), std::move(*config)};
+  if (!plan || c.diags.has_errors()) return std::nullopt;
+  TrainConfig config = ir::train_config(train);
+  return Training{std::move(source), std::move(program), index, std::move(*plan), std::move(config)};
 }
 
 std::optional<Training> compile_training(pipeline::Compilation& c, Source source, const std::string& model) {

@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """The genc command line: help, exit codes (0 ok, 1 user error), and -o that never leaves a
-partial or stale-replaced file.
+partial or stale-replaced file. `genc help options` must print cli/help_options.expected
+(--update rewrites it; review the diff).
 
-  cli_test.py --genc build/tools/genc/genc --examples examples
+  cli_test.py --genc build/tools/genc/genc --examples examples [--update]
 """
 import argparse
+import difflib
 import os
 import subprocess
 import sys
 import tempfile
 
 failures = []
+HELP_OPTIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cli', 'help_options.expected')
 
 
 def genc(binary, *args, cwd=None):
@@ -30,6 +33,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--genc', required=True)
     ap.add_argument('--examples', required=True)
+    ap.add_argument('--update', action='store_true', help='rewrite cli/help_options.expected')
     opts = ap.parse_args()
     g = os.path.abspath(opts.genc)
     example = os.path.abspath(os.path.join(opts.examples, 'vae_fashion.gen'))
@@ -59,6 +63,18 @@ def main():
         expect('genc sample of a missing checkpoint: exit 1 naming it', rc == 1 and 'none.pt' in err, err)
     else:
         expect('genc --help lists no runtime command without genc-runtime', '  run ' not in out, out)
+
+    rc, out, err = genc(g, 'help', 'options')
+    if opts.update:
+        with open(HELP_OPTIONS, 'w', encoding='utf-8') as f:
+            f.write(out)
+    with open(HELP_OPTIONS, encoding='utf-8') as f:
+        want = f.read()
+    diff = ''.join(difflib.unified_diff(want.splitlines(True), out.splitlines(True), 'expected', 'actual'))
+    expect('genc help options: exit 0, the option table of cli/help_options.expected',
+           rc == 0 and out == want, diff + err)
+    rc, _, err = genc(g, 'help', 'topics')
+    expect('genc help of an unknown topic: exit 1', rc == 1, err)
 
     rc, _, err = genc(g)
     expect('no command: exit 1', rc == 1, err)

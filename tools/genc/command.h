@@ -29,6 +29,7 @@ const std::vector<CommandSpec>& commands();
 
 Action setup_check(CLI::App& sub);
 Action setup_compile(CLI::App& sub);
+Action setup_help(CLI::App& sub);
 
 // The runtime commands: implemented in genc-runtime, forwarded to it by genc.
 inline constexpr const char* kRunDescription =

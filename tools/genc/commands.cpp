@@ -10,6 +10,8 @@ const std::vector<CommandSpec>& commands() {
       {"compile",
        "Print or write one compiler stage (ast, ir, ir-opt, dot, plan) of a .gen or .gir file",
        setup_compile},
+      {"help", "Print a reference table: `genc help options` lists every construct's options",
+       setup_help},
 #ifdef GENC_FORWARD_RUNTIME
       {"run", kRunDescription, setup_forward_to_runtime},
       {"sample", kSampleDescription, setup_forward_to_runtime},

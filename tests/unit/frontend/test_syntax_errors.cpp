@@ -57,8 +57,6 @@ const Case kCases[] = {
     {"model m() {}\n/* never\nclosed", "2:1 UnterminatedComment", "unterminated block comment"},
     {"model m() { encodr q(x: [2]) -> gaussian { return x } }", "1:13 UnknownRole",
      "unknown role 'encodr'"},
-    {"train m on d { batch 64 warmup 10 }", "1:25 UnknownTrainSetting",
-     "unknown train setting 'warmup'"},
     {"block f(x) { return 99999999999999999999 }", "1:21 SyntaxError",
      "syntax error: integer '99999999999999999999' is too large"},
     {"block f(x) { return 1e999 }", "1:21 SyntaxError",

@@ -178,18 +178,5 @@ TEST(Lower, ObjectivesWithoutATrainingLoopAreDiagnosed) {
   EXPECT_TRUE(diags.diagnostics()[0].range.valid());
 }
 
-TEST(Lower, BadObjectiveOptionsAreDiagnosedAtTheObjective) {
-  auto c = compile(example_text("vae_fashion.gen"), kSmallVae);
-  ir::Model model = c->model();
-  model.objective->args["beta"] = -1.0;
-  model.objective->args["temperature"] = 2.0;
-  DiagnosticEngine diags;
-  EXPECT_FALSE(lower::lower(model, diags).has_value());
-  ASSERT_EQ(diags.diagnostics().size(), 2u) << diags.render();
-  EXPECT_EQ(diags.diagnostics()[0].kind, DiagKind::InvalidOptionValue);
-  EXPECT_EQ(diags.diagnostics()[1].kind, DiagKind::UnknownArgument);
-  EXPECT_EQ(diags.diagnostics()[1].message, "'elbo' has no parameter named 'temperature'");
-}
-
 }  // namespace
 }  // namespace genc::runtime::testing

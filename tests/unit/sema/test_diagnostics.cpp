@@ -277,6 +277,33 @@ std::vector<Case> cases() {
        "8:12 DataShapeMismatch", "dataset 'd' yields [2], but role 'D' takes [8]"});
   c.push_back({"InvalidTrainValue", std::string(kClassifier) + "train c on fashion { batch 0 }\n",
                "8:28 InvalidOptionValue", "invalid value 0 for 'batch': expected an integer >= 1"});
+  c.push_back({"UnknownTrainSetting",
+               std::string(kClassifier) + "train c on fashion { batch 64 warmup 10 }\n",
+               "8:31 UnknownTrainSetting", "unknown train setting 'warmup'",
+               "settings are batch, epochs, steps, seed, clip_grad, ema, optimizer, lr_schedule, "
+               "device, precision, checkpoint, log, eval and sample"});
+  c.push_back(
+      {"UnknownTrainSettingClose", std::string(kClassifier) + "train c on fashion { bach 64 }\n",
+       "8:22 UnknownTrainSetting", "unknown train setting 'bach'", "did you mean 'batch'?"});
+  // --- option ranges (compiler/ir/options.def), at the value
+  c.push_back({"ObjectiveOptionRange", std::string(kVaeRoles) + "  objective elbo(beta: -1)\n}\n",
+               "8:24 InvalidOptionValue", "invalid value -1.0 for 'beta': expected a number >= 0"});
+  c.push_back(
+      {"ObjectiveOptionRangeInt", std::string(kVaeRoles) + "  objective elbo(samples: 0)\n}\n",
+       "8:27 InvalidOptionValue", "invalid value 0 for 'samples': expected an integer >= 1"});
+  c.push_back({"OptimizerOptionRange",
+               std::string(kClassifier) + "train c on fashion { optimizer sgd(lr: 0) }\n",
+               "8:40 InvalidOptionValue", "invalid value 0.0 for 'lr': expected a number > 0"});
+  c.push_back({"OptimizerBetasPair",
+               std::string(kClassifier) + "train c on fashion { optimizer adam(betas: [0.5]) }\n",
+               "8:44 InvalidOptionValue",
+               "invalid value [0.5] for 'betas': expected a list of 2 numbers"});
+  c.push_back({"LrScheduleOptionRange",
+               std::string(kClassifier) + "train c on fashion { lr_schedule step(gamma: 0) }\n",
+               "8:46 InvalidOptionValue", "invalid value 0.0 for 'gamma': expected a number > 0"});
+  c.push_back({"EmaBelowOne", std::string(kClassifier) + "train c on fashion { ema 1.0 }\n",
+               "8:26 InvalidOptionValue",
+               "invalid value 1.0 for 'ema': expected a number below 1"});
   c.push_back({"DataShapeMismatchLabels",
                std::string(kClassifier) + "data m2 = moons()\ntrain c on m2 { batch 4 }\n",
                "9:12 DataShapeMismatch", "dataset 'm2' yields [2], but role 'C' takes [1,28,28]"});
