@@ -4,11 +4,14 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <stdexcept>
 
 namespace genc::runtime::compat {
 
@@ -37,5 +40,55 @@ inline at::Generator make_generator(const at::Device& device, uint64_t seed) {
   gen.set_current_seed(seed);
   return gen;
 }
+
+/// Whether this LibTorch has the fused Adam/AdamW update that reads its learning rate and
+/// step counts from device tensors (2.x), the update a captured CUDA graph can replay.
+constexpr bool kHasFusedAdam = TORCH_VERSION_MAJOR >= 2;
+
+/// One fused Adam (or, with `decoupled`, AdamW) update of `params`. `steps` holds one
+/// float32 scalar per parameter (already incremented for this update), `lr` a float32
+/// scalar, all on the parameters' device. With `found_inf` (a float32 scalar, nonzero when
+/// a gradient overflowed) the update is skipped on the device. Only when kHasFusedAdam.
+inline void fused_adam(bool decoupled, at::TensorList params, at::TensorList grads, at::TensorList exp_avgs,
+                       at::TensorList exp_avg_sqs, at::TensorList steps, const at::Tensor& lr, double beta1,
+                       double beta2, double weight_decay, double eps, const std::optional<at::Tensor>& found_inf) {
+#if TORCH_VERSION_MAJOR >= 2
+  if (decoupled)
+    at::_fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, /*max_exp_avg_sqs=*/{}, steps, lr, beta1, beta2,
+                      weight_decay, eps, /*amsgrad=*/false, /*maximize=*/false, /*grad_scale=*/std::nullopt,
+                      found_inf);
+  else
+    at::_fused_adam_(params, grads, exp_avgs, exp_avg_sqs, /*max_exp_avg_sqs=*/{}, steps, lr, beta1, beta2,
+                     weight_decay, eps, /*amsgrad=*/false, /*maximize=*/false, /*grad_scale=*/std::nullopt,
+                     found_inf);
+#else
+  throw std::logic_error("fused_adam needs LibTorch 2.x");
+#endif
+}
+
+/// Autocast of CUDA ops to `dtype` (bf16 or fp16) on this thread while it lives, without
+/// the cast cache (a captured CUDA graph must recompute its casts on every replay).
+class CudaAutocast {
+ public:
+  explicit CudaAutocast(at::ScalarType dtype) {
+#if TORCH_VERSION_MAJOR >= 2
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+    at::autocast::set_autocast_dtype(at::kCUDA, dtype);
+#else
+    at::autocast::set_enabled(true);
+    at::autocast::set_autocast_gpu_dtype(dtype);
+#endif
+    at::autocast::set_autocast_cache_enabled(false);
+  }
+  ~CudaAutocast() {
+#if TORCH_VERSION_MAJOR >= 2
+    at::autocast::set_autocast_enabled(at::kCUDA, false);
+#else
+    at::autocast::set_enabled(false);
+#endif
+  }
+  CudaAutocast(const CudaAutocast&) = delete;
+  CudaAutocast& operator=(const CudaAutocast&) = delete;
+};
 
 }  // namespace genc::runtime::compat

@@ -45,6 +45,20 @@ std::vector<at::Tensor> bind_inputs(const Data& batch, const std::vector<DataFie
   return out;
 }
 
+/// The batch mean of each of `graph`'s outputs, as float64 on the device. On the CPU one
+/// float mean per output (the order of additions every loss trace was recorded with); on a
+/// GPU, where each kernel launch counts, the per-example outputs stacked and averaged in two.
+at::Tensor batch_means(const CompiledGraph& graph, const at::Device& device) {
+  std::vector<at::Tensor> outputs;
+  for (size_t i = 0; i < graph.output_names().size(); ++i) outputs.push_back(graph.output(i).detach());
+  bool stackable = std::all_of(outputs.begin(), outputs.end(),
+                               [&](const at::Tensor& t) { return t.sizes() == outputs[0].sizes(); });
+  if (device.is_cuda() && stackable) return at::stack(outputs).flatten(1).mean(1, /*keepdim=*/false, at::kDouble);
+  std::vector<at::Tensor> means;
+  for (const at::Tensor& t : outputs) means.push_back(t.mean());
+  return at::stack(means).to(at::kDouble);
+}
+
 bool all_finite(const std::vector<at::Tensor>& ts) {
   return std::all_of(ts.begin(), ts.end(), [](const at::Tensor& t) { return is_finite(t); });
 }
@@ -74,9 +88,24 @@ Executor::Executor(const lower::TrainingProgram& program, const ir::Model& model
       params_(std::make_unique<ParamStore>(model, device, mix_seed(config.seed, kInit))),
       train_rng_(compat::make_generator(device, mix_seed(config.seed, kTrain))),
       eval_rng_(compat::make_generator(device, mix_seed(config.seed, kEval))) {
+  std::string no_fused;
+  bool fused = GroupOptimizer::fused_available(config.optimizer, device, &no_fused);
   for (const lower::OptimizerGroup& g : program.optimizers) {
-    optimizers_.push_back(
-        std::make_unique<GroupOptimizer>(g.name, params_->parameters(g.params), config.optimizer, config.clip_grad));
+    optimizers_.push_back(std::make_unique<GroupOptimizer>(g.name, params_->parameters(g.params), config.optimizer,
+                                                           config.clip_grad, fused));
+  }
+  if (config.precision != "fp32") {
+    if (!device.is_cuda())
+      throw RuntimeUserError("precision " + config.precision + " is autocast on a CUDA GPU; on the " + device.str() +
+                             " train with precision fp32");
+    autocast_ = config.precision == "bf16" ? at::kBFloat16 : at::kHalf;
+  }
+  if (config.precision == "fp16") {
+    if (!fused)
+      throw RuntimeUserError("precision fp16 needs a loss scale that skips overflowing updates, which genc has for "
+                             "adam and adamw on CUDA: " + no_fused);
+    at::TensorOptions f32 = at::TensorOptions().dtype(at::kFloat).device(device);
+    loss_scale_ = LossScale{at::full({}, 65536.0, f32), at::zeros({}, f32.dtype(at::kInt)), at::zeros({}, f32)};
   }
   for (const lower::Step& s : program.steps) {
     const lower::OptimizerGroup* group = program.optimizer(s.optimizer);
@@ -98,10 +127,42 @@ Executor::Executor(const lower::TrainingProgram& program, const ir::Model& model
     for (auto& [name, p] : params_->named_parameters()) all.push_back(p);
     ema_ = std::make_unique<Ema>(all, config.ema);
   }
+  if (device.is_cuda() && config.cuda_graph) {
+    capture_off_ = fused ? capture_blocker(program) : no_fused;
+    if (capture_off_.empty()) {
+      capture_.emplace();
+      use_capture_stream(device);
+    }
+  }
 }
 
-std::optional<std::string> Executor::run_step(StepRun& s, const NextBatch& next_batch, double lr_factor,
-                                              bool trace) {
+void Executor::use_cpu_random_stream() {
+  train_rng_ = compat::make_generator(at::kCPU, mix_seed(config_.seed, kTrain));
+  capture_.reset();
+  capture_off_ = "the training random numbers come from the CPU";
+}
+
+std::string Executor::capture_blocker(const lower::TrainingProgram& program) const {
+  if (!steps_.empty() && !steps_.front().reads_x)
+    return "its first step, '" + program.steps.front().name + "', takes no batch of its own";
+  return "";
+}
+
+std::string Executor::capture_status() const {
+  if (capture_ && capture_->graph)
+    return "cuda graph (captured at iteration " + std::to_string(capture_->captured_at) + ")";
+  if (capture_) return "cuda graph (to be captured at iteration " + std::to_string(kWarmupIterations + 1) + ")";
+  return capture_off_.empty() ? "eager" : "eager: " + capture_off_;
+}
+
+int64_t Executor::batches_per_iteration() const {
+  int64_t n = 0;
+  for (const StepRun& s : steps_)
+    if (s.reads_x) n += s.repeat;
+  return n;
+}
+
+std::optional<std::string> Executor::run_step(StepRun& s, const NextBatch& next_batch, bool trace) {
   if (s.reads_x || !last_batch_) last_batch_ = to_device(next_batch(), device_);
   const Data& batch = *last_batch_;
   std::optional<std::string> fault;
@@ -109,6 +170,8 @@ std::optional<std::string> Executor::run_step(StepRun& s, const NextBatch& next_
     fault = "its parameters were already non-finite before it (an earlier update diverged: a lower learning "
             "rate or clip_grad may help)";
   std::vector<at::Tensor> inputs = bind_inputs(batch, s.inputs);
+  std::optional<compat::CudaAutocast> autocast;
+  if (autocast_) autocast.emplace(*autocast_);
   if (trace) {
     std::optional<CompiledGraph::Fault> f = s.graph->run_checked(inputs, batch.size(), /*training=*/true, train_rng_);
     if (f && !fault)
@@ -118,39 +181,103 @@ std::optional<std::string> Executor::run_step(StepRun& s, const NextBatch& next_
   } else {
     s.graph->run(inputs, batch.size(), /*training=*/true, train_rng_);
   }
-  at::Tensor loss = s.graph->output(0).mean();
+  at::Tensor loss = autocast_ ? s.graph->output(0).to(at::kFloat).mean() : s.graph->output(0).mean();
+  autocast.reset();  // the backward pass follows the forward pass's number formats
+  if (loss_scale_) loss = loss * loss_scale_->scale;
   std::vector<at::Tensor> grads =
       torch::autograd::grad({loss}, s.optimizer->params(), /*grad_outputs=*/{}, /*retain_graph=*/false,
                             /*create_graph=*/false, /*allow_unused=*/true);
   if (trace && !fault && !all_finite(grads)) fault = "its forward pass is finite, but its gradient is not";
   s.optimizer->set_grads(grads);
-  s.optimizer->set_lr_factor(lr_factor);
-  s.optimizer->step();
+  if (!loss_scale_) {
+    s.optimizer->step();
+    return fault;
+  }
+  // fp16 (GradScaler's recipe): unscale, skip the update on overflow, adapt the scale.
+  LossScale& ls = *loss_scale_;
+  std::vector<at::Tensor> defined;
+  for (const at::Tensor& g : grads)
+    if (g.defined()) defined.push_back(g);
+  ls.found_inf.zero_();
+  at::_amp_foreach_non_finite_check_and_unscale_(defined, ls.found_inf, ls.scale.reciprocal());
+  s.optimizer->step(ls.found_inf);
+  at::_amp_update_scale_(ls.scale, ls.growth_tracker, ls.found_inf, /*growth_factor=*/2.0,
+                         /*backoff_factor=*/0.5, /*growth_interval=*/2000);
   return fault;
 }
 
-std::vector<StepMetrics> Executor::iteration(const NextBatch& next_batch, std::optional<std::string>* trace) {
-  std::vector<StepMetrics> out;
+void Executor::set_learning_rates() {
   double factor = config_.schedule.factor(iteration_, total_iterations_, config_.optimizer.lr);
+  for (auto& o : optimizers_) o->set_lr_factor(factor);
+}
+
+std::vector<StepMetrics> Executor::iteration_body(const NextBatch& next_batch, std::optional<std::string>* trace) {
+  std::vector<StepMetrics> out;
   for (StepRun& s : steps_) {
     StepMetrics m;
     m.step = s.graph->name();
     m.names = s.graph->output_names();
     for (int r = 0; r < s.repeat; ++r) {
-      std::optional<std::string> fault = run_step(s, next_batch, factor, trace != nullptr);
+      std::optional<std::string> fault = run_step(s, next_batch, trace != nullptr);
       if (fault && trace && !*trace) *trace = "step '" + m.step + "': " + *fault;
     }
-    std::vector<at::Tensor> means;
-    for (size_t i = 0; i < m.names.size(); ++i) means.push_back(s.graph->output(i).detach().mean());
-    m.values = at::stack(means).to(at::kDouble);
+    m.values = batch_means(*s.graph, device_);
     out.push_back(std::move(m));
   }
   if (ema_) ema_->update();
+  if (hook_) hook_(out);
+  return out;
+}
+
+std::vector<StepMetrics> Executor::iteration(const NextBatch& next_batch, std::optional<std::string>* trace) {
+  set_learning_rates();
+  std::vector<StepMetrics> out = iteration_body(next_batch, trace);
   ++iteration_;
   return out;
 }
 
+std::vector<StepMetrics> Executor::captured_iteration(const NextBatch& next_batch) {
+  Capture& c = *capture_;
+  set_learning_rates();
+  // This iteration's batches into the static buffers the graph reads.
+  for (int64_t k = 0; k < batches_per_iteration(); ++k) {
+    Data b = to_device(next_batch(), device_);
+    if (static_cast<size_t>(k) == c.batches.size()) {
+      c.batches.push_back({b.x.clone(), b.y ? std::optional<at::Tensor>(b.y->clone()) : std::nullopt});
+      continue;
+    }
+    Data& slot = c.batches[static_cast<size_t>(k)];
+    slot.x.copy_(b.x);
+    if (b.y) slot.y->copy_(*b.y);
+  }
+  if (!c.graph) {
+    std::string why;
+    c.graph = make_iteration_graph(device_, {train_rng_}, &why);
+    size_t served = 0;
+    NextBatch from_buffers = [&] { return c.batches.at(served++); };
+    try {
+      if (!c.graph) throw RuntimeUserError(why);
+      c.graph->capture([&] { c.metrics = iteration_body(from_buffers, nullptr); });
+      c.captured_at = iteration_ + 1;
+    } catch (const std::exception& e) {
+      // Nothing of the iteration ran: run it eagerly, and every later one too.
+      const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
+      capture_off_ = std::string("the training iteration could not be captured as a CUDA graph: ") +
+                     (torch_error ? torch_error->what_without_backtrace() : e.what());
+      std::vector<Data> batches = std::move(c.batches);
+      capture_.reset();
+      served = 0;
+      NextBatch again = [&] { return batches.at(served++); };
+      return iteration(again, nullptr);
+    }
+  }
+  c.graph->replay();
+  ++iteration_;
+  return c.metrics;
+}
+
 std::vector<StepMetrics> Executor::train_iteration(const NextBatch& next_batch) {
+  if (capture_ && iteration_ >= kWarmupIterations) return captured_iteration(next_batch);
   return iteration(next_batch, nullptr);
 }
 
@@ -225,7 +352,7 @@ void Executor::save(torch::serialize::OutputArchive& archive) {
   archive.write("model", model);
   for (auto& o : optimizers_) {
     torch::serialize::OutputArchive opt;
-    o->optimizer().save(opt);
+    o->save(opt);
     archive.write("optimizer_" + o->name(), opt);
   }
   if (ema_) {
@@ -245,7 +372,7 @@ void Executor::load(torch::serialize::InputArchive& archive) {
     for (auto& o : optimizers_) {
       torch::serialize::InputArchive opt;
       archive.read("optimizer_" + o->name(), opt);
-      o->optimizer().load(opt);
+      o->load(opt);
     }
     if (ema_) {
       torch::serialize::InputArchive ema;

@@ -14,6 +14,7 @@
 #include "compiler/ir/program.h"
 #include "compiler/lower/training_program.h"
 #include "runtime/compiled_graph.h"
+#include "runtime/cuda_support.h"
 #include "runtime/data/batcher.h"
 #include "runtime/data/data.h"
 #include "runtime/ema.h"
@@ -49,6 +50,13 @@ DataField data_field(const std::string& routine, const std::string& name);
 /// its parameter list. Random draws come from the executor's generators, seeded from the
 /// configuration's seed only (training, evaluation and sampling have separate streams,
 /// so evaluating or sampling never changes the training run).
+///
+/// On CUDA (with `cuda_graph on`, the default) the first kWarmupIterations iterations run
+/// eagerly; the next one is captured as one CUDA graph (every step's forward and backward
+/// pass, the fused optimizer updates reading the learning rate from a device tensor, the
+/// EMA, the iteration hook) over static batch buffers, and every later iteration copies its
+/// batches into those buffers and replays the graph. What cannot be captured runs eagerly,
+/// and capture_status() says why.
 class Executor {
  public:
   /// Creates the parameters (initialised from config.seed), compiles every graph and
@@ -80,6 +88,20 @@ class Executor {
   /// For replaying the iteration in which a loss became non-finite.
   std::optional<std::string> trace_non_finite(const NextBatch& next_batch);
 
+  /// Eager iterations before the capture (they also initialise lazily built state:
+  /// cuBLAS workspaces, actnorm's data-dependent start).
+  static constexpr int64_t kWarmupIterations = 3;
+
+  /// Device work run at the end of every training iteration, inside its CUDA graph when
+  /// captured (e.g. the Trainer's metric sums): it must only launch device ops that update
+  /// tensors in place, tensors that outlive the executor's iterations.
+  using IterationHook = std::function<void(const std::vector<StepMetrics>&)>;
+  void set_iteration_hook(IterationHook hook) { hook_ = std::move(hook); }
+
+  /// How training iterations run: "eager", "cuda graph (captured at iteration N)", or
+  /// "eager: <why the capture is off>" when a capture was wanted and is not possible.
+  std::string capture_status() const;
+
   /// Total iterations of the run, for schedules that need it (cosine).
   void set_total_iterations(int64_t total) { total_iterations_ = total; }
   /// Completed training iterations.
@@ -98,6 +120,11 @@ class Executor {
   /// `n` samples in eval mode (EMA weights when configured), drawn from a stream seeded
   /// by `seed` alone: x [n, ...] on the CPU, and y when the sampler draws labels.
   Data sample(int64_t n, uint64_t seed);
+
+  /// Draws the training random numbers from the CPU's generator, seeded as an executor on
+  /// the CPU seeds it, so that a GPU run can be checked against a CPU run number for number.
+  /// Turns the capture off (CPU draws cannot be captured). For tests.
+  void use_cpu_random_stream();
 
   ParamStore& params() { return *params_; }
   torch::Device device() const { return device_; }
@@ -118,10 +145,36 @@ class Executor {
     bool reads_x;                   ///< takes a fresh batch per run
   };
 
+  /// The capture of training iterations on CUDA: the graph once captured, the static
+  /// batches it reads (one per batch an iteration takes) and the metrics it writes.
+  struct Capture {
+    std::unique_ptr<IterationGraph> graph;
+    std::vector<Data> batches;
+    std::vector<StepMetrics> metrics;
+    int64_t captured_at = 0;  ///< the iteration (1-based) that was captured
+  };
+  /// fp16's dynamic loss scale (GradScaler's): the scale, the count of good steps since
+  /// it last grew, and the overflow flag of the current step, all device scalars.
+  struct LossScale {
+    at::Tensor scale, growth_tracker, found_inf;
+  };
+
   /// One run of `s` on a fresh or the last batch: forward, gradient, update. With
   /// `trace`, checks every result and returns what went non-finite first.
-  std::optional<std::string> run_step(StepRun& s, const NextBatch& next_batch, double lr_factor, bool trace);
+  std::optional<std::string> run_step(StepRun& s, const NextBatch& next_batch, bool trace);
+  /// The learning rates of this iteration's schedule, set on every optimizer (host work:
+  /// done before an iteration is run or replayed).
+  void set_learning_rates();
+  /// Every step, the EMA and the hook, without advancing iteration().
+  std::vector<StepMetrics> iteration_body(const NextBatch& next_batch, std::optional<std::string>* trace);
   std::vector<StepMetrics> iteration(const NextBatch& next_batch, std::optional<std::string>* trace);
+  /// The iteration as a graph replay (capturing it first when not yet captured); falls back
+  /// to eager iterations for good when the capture fails.
+  std::vector<StepMetrics> captured_iteration(const NextBatch& next_batch);
+  /// Batches an iteration takes from next_batch (after the first iteration).
+  int64_t batches_per_iteration() const;
+  /// Why this program cannot be captured on this device ("" when it can).
+  std::string capture_blocker(const lower::TrainingProgram& program) const;
 
   /// Runs `fn` with the EMA weights swapped in (when configured).
   void with_eval_weights(const std::function<void()>& fn);
@@ -132,6 +185,11 @@ class Executor {
   TrainConfig config_;
   std::unique_ptr<ParamStore> params_;
   std::vector<std::unique_ptr<GroupOptimizer>> optimizers_;
+  std::optional<at::ScalarType> autocast_;  ///< bf16 / fp16 forward passes on CUDA
+  std::optional<LossScale> loss_scale_;     ///< fp16
+  std::optional<Capture> capture_;          ///< set when iterations are to be captured
+  std::string capture_off_;                 ///< why not, when a capture was wanted
+  IterationHook hook_;
   std::vector<StepRun> steps_;
   std::unique_ptr<CompiledGraph> eval_;
   std::vector<DataField> eval_inputs_;

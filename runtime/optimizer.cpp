@@ -1,4 +1,5 @@
-// GroupOptimizer: adam, adamw, sgd or rmsprop over one optimizer group's parameters.
+// GroupOptimizer: adam, adamw, sgd or rmsprop over one optimizer group's parameters, through
+// torch::optim, or adam/adamw through the fused device-tensor update (compat::fused_adam).
 #include "runtime/optimizer.h"
 
 #include <torch/optim/adam.h>
@@ -7,6 +8,7 @@
 #include <torch/optim/sgd.h>
 
 #include "compiler/support/diagnostics.h"
+#include "runtime/compat.h"
 
 namespace genc::runtime {
 namespace {
@@ -28,13 +30,46 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<at::Te
 
 }  // namespace
 
+bool GroupOptimizer::fused_available(const OptimizerConfig& config, const at::Device& device, std::string* why) {
+  if (!device.is_cuda()) {
+    *why = "the fused update runs on CUDA only";
+    return false;
+  }
+  if (!compat::kHasFusedAdam) {
+    *why = "this LibTorch has no fused Adam update";
+    return false;
+  }
+  if (config.kind != "adam" && config.kind != "adamw") {
+    *why = "optimizer " + config.kind + " has no update with a device learning rate in genc yet (adam and adamw do)";
+    return false;
+  }
+  return true;
+}
+
 GroupOptimizer::GroupOptimizer(std::string name, std::vector<at::Tensor> params, const OptimizerConfig& config,
-                               double clip_grad)
-    : name_(std::move(name)),
-      params_(std::move(params)),
-      lr_(config.lr),
-      clip_grad_(clip_grad),
-      optimizer_(make_optimizer(params_, config)) {}
+                               double clip_grad, bool fused)
+    : name_(std::move(name)), params_(std::move(params)), lr_(config.lr), clip_grad_(clip_grad) {
+  if (!fused) {
+    optimizer_ = make_optimizer(params_, config);
+    return;
+  }
+  fused_ = std::make_unique<FusedState>();
+  FusedState& f = *fused_;
+  f.decoupled = config.kind == "adamw";
+  f.beta1 = config.beta1;
+  f.beta2 = config.beta2;
+  f.eps = config.eps;
+  f.weight_decay = config.weight_decay;
+  at::NoGradGuard no_grad;
+  for (const at::Tensor& p : params_) {
+    f.exp_avg.push_back(at::zeros_like(p, at::MemoryFormat::Preserve));
+    f.exp_avg_sq.push_back(at::zeros_like(p, at::MemoryFormat::Preserve));
+    f.steps.push_back(at::zeros({}, p.options().dtype(at::kFloat)));
+  }
+  GENC_ASSERT(!params_.empty(), "optimizer group " + name_ + " has no parameters");
+  f.lr = at::zeros({}, params_[0].options().dtype(at::kFloat));
+  set_lr_factor(1.0);
+}
 
 void GroupOptimizer::set_grads(const std::vector<at::Tensor>& grads) {
   GENC_ASSERT(grads.size() == params_.size(), "one gradient per parameter");
@@ -42,24 +77,85 @@ void GroupOptimizer::set_grads(const std::vector<at::Tensor>& grads) {
 }
 
 void GroupOptimizer::set_lr_factor(double factor) {
-  for (torch::optim::OptimizerParamGroup& g : optimizer_->param_groups()) g.options().set_lr(lr_ * factor);
+  double lr = lr_ * factor;
+  if (fused_) {
+    if (lr != fused_->lr_value) fused_->lr.fill_(lr);
+    fused_->lr_value = lr;
+    return;
+  }
+  for (torch::optim::OptimizerParamGroup& g : optimizer_->param_groups()) g.options().set_lr(lr);
 }
 
-void GroupOptimizer::step() {
-  if (clip_grad_ > 0) {
-    // torch.nn.utils.clip_grad_norm_: scale all gradients by max_norm / (total 2-norm + 1e-6) when below 1.
-    std::vector<at::Tensor> grads;
-    for (const at::Tensor& p : params_)
-      if (p.grad().defined()) grads.push_back(p.grad());
-    if (!grads.empty()) {
-      at::NoGradGuard no_grad;
-      std::vector<at::Tensor> norms;
-      for (const at::Tensor& g : grads) norms.push_back(g.norm());
-      at::Tensor coef = (clip_grad_ / (at::stack(norms).norm() + 1e-6)).clamp_max(1.0);
-      for (at::Tensor& g : grads) g.mul_(coef);
-    }
+void GroupOptimizer::clip_grads() {
+  // torch.nn.utils.clip_grad_norm_: scale all gradients by max_norm / (total 2-norm + 1e-6) when below 1.
+  std::vector<at::Tensor> grads;
+  for (const at::Tensor& p : params_)
+    if (p.grad().defined()) grads.push_back(p.grad());
+  if (grads.empty()) return;
+  at::NoGradGuard no_grad;
+  std::vector<at::Tensor> norms;
+  for (const at::Tensor& g : grads) norms.push_back(g.norm());
+  at::Tensor coef = (clip_grad_ / (at::stack(norms).norm() + 1e-6)).clamp_max(1.0);
+  for (at::Tensor& g : grads) g.mul_(coef);
+}
+
+void GroupOptimizer::fused_step(const std::optional<at::Tensor>& found_inf) {
+  FusedState& f = *fused_;
+  std::vector<at::Tensor> params, grads, exp_avg, exp_avg_sq, steps;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    if (!params_[i].grad().defined()) continue;  // unused this step, as torch::optim skips it
+    params.push_back(params_[i]);
+    grads.push_back(params_[i].grad());
+    exp_avg.push_back(f.exp_avg[i]);
+    exp_avg_sq.push_back(f.exp_avg_sq[i]);
+    steps.push_back(f.steps[i]);
   }
+  if (params.empty()) return;
+  at::NoGradGuard no_grad;
+  at::_foreach_add_(steps, 1.0);
+  compat::fused_adam(f.decoupled, params, grads, exp_avg, exp_avg_sq, steps, f.lr, f.beta1, f.beta2,
+                     f.weight_decay, f.eps, found_inf);
+}
+
+void GroupOptimizer::step(const std::optional<at::Tensor>& found_inf) {
+  if (clip_grad_ > 0) clip_grads();
+  if (fused_) {
+    fused_step(found_inf);
+    return;
+  }
+  GENC_ASSERT(!found_inf, "an overflow flag needs the fused update");
   optimizer_->step();
+}
+
+void GroupOptimizer::save(torch::serialize::OutputArchive& archive) {
+  if (!fused_) {
+    optimizer_->save(archive);
+    return;
+  }
+  for (size_t i = 0; i < params_.size(); ++i) {
+    std::string k = std::to_string(i);
+    archive.write("fused_exp_avg_" + k, fused_->exp_avg[i], /*is_buffer=*/true);
+    archive.write("fused_exp_avg_sq_" + k, fused_->exp_avg_sq[i], true);
+    archive.write("fused_step_" + k, fused_->steps[i], true);
+  }
+}
+
+void GroupOptimizer::load(torch::serialize::InputArchive& archive) {
+  if (!fused_) {
+    optimizer_->load(archive);
+    return;
+  }
+  at::NoGradGuard no_grad;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    std::string k = std::to_string(i);
+    at::Tensor t;
+    archive.read("fused_exp_avg_" + k, t, true);
+    fused_->exp_avg[i].copy_(t);
+    archive.read("fused_exp_avg_sq_" + k, t, true);
+    fused_->exp_avg_sq[i].copy_(t);
+    archive.read("fused_step_" + k, t, true);
+    fused_->steps[i].copy_(t);
+  }
 }
 
 }  // namespace genc::runtime

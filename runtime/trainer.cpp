@@ -5,6 +5,7 @@
 
 #include <torch/cuda.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -13,6 +14,7 @@
 
 #include "compiler/support/diagnostics.h"
 #include "runtime/data/rng.h"
+#include "runtime/cuda_support.h"
 #include "runtime/errors.h"
 #include "runtime/io/out_paths.h"
 #include "runtime/io/sample_grid.h"
@@ -61,12 +63,10 @@ Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::Tr
   train_data_decl_ = program.dataset(train.data);
   GENC_ASSERT(model && train_data_decl_, "train block names an unknown model or dataset");
   model_ = model;
-  if (config_.precision != "fp32")
-    throw RuntimeUserError("precision " + config_.precision + " is not supported by genc run yet; use fp32");
   device_ = resolve_device(options_.device.empty() ? config_.device : options_.device);
 
   train_data_ = load(*train_data_decl_, options_, data_seed(config_.seed), device_);
-  batcher_ = std::make_unique<Batcher>(train_data_, config_.batch, batch_seed(config_.seed));
+  batcher_ = std::make_unique<Batcher>(batched(train_data_), config_.batch, batch_seed(config_.seed));
   if (config_.eval.every > 0 && plan.eval) {
     const ir::Dataset* eval_decl = program.dataset(config_.eval_data);
     if (!eval_decl) throw RuntimeUserError("unknown eval dataset '" + config_.eval_data + "'");
@@ -74,6 +74,7 @@ Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::Tr
   }
   eval_batch_ = std::max<int64_t>(1, config_.batch / (plan.eval ? plan.eval->rows_per_example() : 1));
   executor_ = std::make_unique<Executor>(plan, *model, config_, device_);
+  executor_->set_iteration_hook([this](const std::vector<StepMetrics>& m) { accumulate(m); });
 
   int64_t per_iteration = 0;
   for (const lower::Step& s : plan.steps)
@@ -101,6 +102,11 @@ void Trainer::resume(const std::string& checkpoint) {
   last_checkpoint_ = checkpoint;
 }
 
+Data Trainer::batched(const Data& data) const {
+  bool labels_read = std::any_of(plan_->steps.begin(), plan_->steps.end(), [](const lower::Step& s) { return s.reads("y"); });
+  return labels_read ? data : Data{data.x, std::nullopt};
+}
+
 bool Trainer::due(const Every& e, int64_t step, bool epoch_ended) const {
   if (e.every <= 0) return false;
   if (e.unit == "epochs") return epoch_ended && batcher_->state().epoch % e.every == 0;
@@ -114,28 +120,33 @@ std::vector<std::string> Trainer::metric_names(const std::vector<StepMetrics>& m
   return names;
 }
 
-void Trainer::accumulate(const std::vector<StepMetrics>& metrics, int64_t step) {
+void Trainer::accumulate(const std::vector<StepMetrics>& metrics) {
   std::vector<at::Tensor> values, losses;
   for (const StepMetrics& m : metrics) {
     values.push_back(m.values);
     losses.push_back(m.values.slice(0, 0, 1));
   }
-  at::Tensor all = at::cat(values);
-  at::Tensor loss = at::cat(losses);
+  // One step: views of its values, no copies (each kernel counts on a GPU).
+  at::Tensor all = values.size() == 1 ? values[0] : at::cat(values);
+  at::Tensor loss = losses.size() == 1 ? losses[0] : at::cat(losses);
   if (metric_names_.empty()) {
     metric_names_ = metric_names(metrics);
     headline_ = metric_names_.size() - metrics.back().names.size();
   }
-  if (!window_sums_.defined() || window_count_ == 0) window_sums_ = at::zeros_like(all);
-  window_sums_.add_(all);
-  ++window_count_;
+  // Allocated on the first (eager) iteration and updated in place from then on, so that a
+  // captured CUDA graph keeps updating the same tensors.
+  if (!window_sums_.defined()) window_sums_ = at::zeros_like(all);
   if (!first_bad_.defined()) {
-    first_bad_ = at::full({}, -1, at::TensorOptions().dtype(at::kLong).device(device_));
+    at::TensorOptions i64 = at::TensorOptions().dtype(at::kLong).device(device_);
+    first_bad_ = at::full({}, -1, i64);
     bad_losses_ = at::zeros_like(loss);
+    step_ = at::full({}, executor_->iteration(), i64);
   }
+  window_sums_.add_(all);
+  step_.add_(1);
   at::Tensor first = at::logical_and(first_bad_ < 0, at::logical_not(at::isfinite(loss).all()));
-  first_bad_ = at::where(first, at::full({}, step, first_bad_.options()), first_bad_);
-  bad_losses_ = at::where(first, loss, bad_losses_);
+  at::where_out(first_bad_, first, step_, first_bad_);
+  at::where_out(bad_losses_, first, loss, bad_losses_);
 }
 
 void Trainer::check_finite() {
@@ -153,9 +164,11 @@ void Trainer::check_finite() {
 }
 
 std::string Trainer::replay(int64_t step) {
-  Executor executor(*plan_, *model_, config_, device_);
+  TrainConfig eager = config_;
+  eager.cuda_graph = false;  // the traced iteration runs eagerly: so do the ones before it
+  Executor executor(*plan_, *model_, eager, device_);
   executor.set_total_iterations(total_steps_);
-  Batcher batcher(train_data_, config_.batch, batch_seed(config_.seed));
+  Batcher batcher(batched(train_data_), config_.batch, batch_seed(config_.seed));
   if (last_checkpoint_) batcher.restore(load_checkpoint(*last_checkpoint_, executor).batcher);
   auto next = [&] { return batcher.next(); };
   while (executor.iteration() + 1 < step) executor.train_iteration(next);
@@ -182,6 +195,8 @@ void Trainer::log(int64_t step) {
   r.extra.emplace_back("lr", config_.optimizer.lr *
                                  config_.schedule.factor(step - 1, total_steps_, config_.optimizer.lr));
   r.extra.emplace_back("time_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+  if (std::optional<int64_t> peak = peak_memory_bytes(device_))
+    r.extra.emplace_back("gpu_peak_mb", static_cast<double>(*peak) / (1 << 20));
   metrics_->append(r);
   window_sums_.zero_();
   window_count_ = 0;
@@ -233,10 +248,14 @@ TrainSummary Trainer::run() {
   auto done = [&] { return config_.steps ? step >= *config_.steps : epoch >= config_.epochs.value_or(1); };
   while (!done()) {
     std::vector<StepMetrics> m = executor_->train_iteration([&] { return batcher_->next(); });
+    ++window_count_;
     step = executor_->iteration();
+    if (std::string how = executor_->capture_status(); how != shown_capture_) {
+      if (device_.is_cuda()) progress->message("training iterations on " + device_.str() + ": " + how);
+      shown_capture_ = how;
+    }
     bool epoch_ended = batcher_->state().epoch > epoch;
     epoch = batcher_->state().epoch;
-    accumulate(m, step);
     progress->update(step, epoch, shown_loss_);
     bool eval_due = executor_->has_eval() && due(config_.eval, step, epoch_ended);
     bool sample_due = executor_->can_sample() && due(config_.sample, step, epoch_ended);

@@ -33,7 +33,7 @@ struct TrainerOptions {
   std::string source_text;
   std::vector<std::pair<std::string, std::string>> overrides;
   /// Where fashion_mnist is read from.
-  std::string fashion_mnist_dir = "/usr/share/datasets/fashion-mnist";
+  std::string fashion_mnist_dir = default_fashion_mnist_dir();
   /// "auto", "cpu" or "cuda"; empty: the train block's `device` setting.
   std::string device;
   /// Progress output; null: standard output (live on a terminal).
@@ -83,9 +83,12 @@ class Trainer {
 
  private:
   bool due(const Every& e, int64_t step, bool epoch_ended) const;
+  /// What the batches are gathered from: `data`, without its labels when no step reads them.
+  Data batched(const Data& data) const;
   /// Adds one iteration's metrics to the log window (on the device) and remembers the
-  /// losses of the first iteration with a non-finite one.
-  void accumulate(const std::vector<StepMetrics>& metrics, int64_t step);
+  /// losses of the first iteration with a non-finite one. The Executor's iteration hook:
+  /// device ops only, in place (inside the iteration's CUDA graph when captured).
+  void accumulate(const std::vector<StepMetrics>& metrics);
   /// Reads the window's state: throws the located RuntimeUserError when a loss has become
   /// non-finite.
   void check_finite();
@@ -110,8 +113,10 @@ class Trainer {
   at::Tensor window_sums_;
   int64_t window_count_ = 0;
   at::Tensor first_bad_;
+  at::Tensor step_;  ///< the iteration count on the device, for first_bad_
   at::Tensor bad_losses_;
   double shown_loss_ = 0;  ///< the loss the progress line shows (read at log times)
+  std::string shown_capture_;  ///< the executor's capture status as last reported
   const ir::Dataset* train_data_decl_;
   std::unique_ptr<Executor> executor_;
   Data train_data_;

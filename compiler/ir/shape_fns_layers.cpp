@@ -1,6 +1,7 @@
 // Shape functions of the layers that own parameters: linear, conv, upconv, the
 // normalisations, embed, position and attention.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/ir/shape_fns_impl.h"
 

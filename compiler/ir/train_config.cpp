@@ -83,6 +83,7 @@ void apply(const LrScheduleSetting& v, const Setting& s, TrainConfig& c) {
 }
 void apply(const DeviceSetting& v, const Setting&, TrainConfig& c) { c.device = v.value; }
 void apply(const PrecisionSetting& v, const Setting&, TrainConfig& c) { c.precision = v.value; }
+void apply(const CudaGraphSetting& v, const Setting&, TrainConfig& c) { c.cuda_graph = v.value == "on"; }
 void apply(const CheckpointSetting& v, const Setting&, TrainConfig& c) {
   c.checkpoint = every(v.every, v.unit);
   c.checkpoint_dir = v.dir;

@@ -55,6 +55,7 @@ struct TrainConfig {
   uint64_t seed = static_cast<uint64_t>(SeedSetting{}.value);
   std::string device = DeviceSetting{}.value;        ///< auto | cpu | cuda
   std::string precision = PrecisionSetting{}.value;  ///< fp32 | bf16 | fp16
+  bool cuda_graph = CudaGraphSetting{}.value == "on";  ///< capture iterations on CUDA
   OptimizerConfig optimizer;
   ScheduleConfig schedule;
   double clip_grad = 0.0;  ///< max gradient norm per step; 0 = off

@@ -2,6 +2,7 @@
 #include "compiler/ir/types.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/support/diagnostics.h"
 

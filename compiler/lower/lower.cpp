@@ -4,6 +4,7 @@
 #include "compiler/lower/lower.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/lower/objectives.h"
 #include "compiler/lower/verify_plan.h"

@@ -12,6 +12,7 @@
 #include "compiler/passes/pipeline.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/ir/verifier.h"
 #include "compiler/passes/constant_fold.h"

@@ -3,6 +3,7 @@
 #include "compiler/sema/options.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/sema/suggest.h"
 

@@ -22,11 +22,15 @@ struct Data {
   int64_t size() const { return x.size(0); }
 };
 
+/// Where Debian's dataset-fashion-mnist package puts the files, or $GENC_FASHION_MNIST_DIR
+/// when set (a machine where the package is unpacked elsewhere, e.g. the GPU machine).
+std::string default_fashion_mnist_dir();
+
 struct LoadOptions {
   /// Seed of the generated toy sets.
   uint64_t seed = 0;
   /// Where fashion_mnist reads {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz.
-  std::string fashion_mnist_dir = "/usr/share/datasets/fashion-mnist";
+  std::string fashion_mnist_dir = default_fashion_mnist_dir();
 };
 
 /// Loads `ds.source`, applies `ds.transforms` in order and checks the result against the

@@ -2,8 +2,10 @@
 // transforms and checks the tensors against the declared example types.
 #include "runtime/data/data.h"
 
-#include <fmt/format.h>
+#include <cstdlib>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/ir/program.h"
 #include "compiler/support/diagnostics.h"
@@ -79,6 +81,11 @@ void check(const ir::Dataset& ds, Data& d) {
 }
 
 }  // namespace
+
+std::string default_fashion_mnist_dir() {
+  const char* dir = std::getenv("GENC_FASHION_MNIST_DIR");
+  return dir && *dir ? dir : "/usr/share/datasets/fashion-mnist";
+}
 
 Data load_dataset(const ir::Dataset& ds, const LoadOptions& options) {
   Data d = load_source(ds.source, options);

@@ -54,7 +54,9 @@ class DropoutKernel : public Kernel {
       f.slots[out_] = x;
       return;
     }
-    at::Tensor keep = at::empty_like(x).bernoulli_(1.0 - p_, *f.generator);
+    at::Tensor keep = f.random(x.options(), [&](const at::TensorOptions& o) {
+      return at::empty_like(x, o).bernoulli_(1.0 - p_, *f.generator);
+    });
     f.slots[out_] = x * keep.div_(1.0 - p_);
   }
 

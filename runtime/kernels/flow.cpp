@@ -198,7 +198,7 @@ class FixedStepKernel : public Kernel {
         break;
       }
       default: {  // dequantize: y = (x (levels-1) + u) / levels, u ~ U(0,1)
-        at::Tensor u = at::rand(x.sizes(), *f.generator, x.options());
+        at::Tensor u = f.random(x.options(), [&](const at::TensorOptions& o) { return at::rand(x.sizes(), *f.generator, o); });
         f.slots[y_] = (x * (levels_ - 1) + u) / levels_;
         f.slots[logdet_] = zero - static_cast<double>(numel_) * std::log(levels_);
         break;

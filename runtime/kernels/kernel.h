@@ -19,6 +19,15 @@ struct Frame {
   int64_t batch = 0;              ///< rows of the data batch (or the requested sample count)
   bool training = true;           ///< batchnorm statistics, dropout, spectral-norm iteration
   at::Generator* generator = nullptr;
+
+  /// `draw(options)`, a random draw from `generator` for a tensor of `options`, made where
+  /// the generator lives and copied when that is another device (an executor on a GPU that
+  /// draws the CPU's numbers, as the device-agreement tests do). No copy on one device.
+  template <class Draw>
+  at::Tensor random(const at::TensorOptions& options, Draw draw) const {
+    if (generator->device() == options.device()) return draw(options);
+    return draw(options.device(generator->device())).to(options.device());
+  }
 };
 
 /// What a kernel factory is given about its node.

@@ -31,9 +31,17 @@ class RandomKernel : public Kernel {
   void run(Frame& f) override {
     shape_[0] = f.batch * num_ / den_;
     switch (op_) {
-      case Op::Randn: f.slots[out_] = at::randn(shape_, *f.generator, options_); break;
-      case Op::RandUniform: f.slots[out_] = at::rand(shape_, *f.generator, options_); break;
-      default: f.slots[out_] = at::randint(classes_, shape_, *f.generator, options_); break;
+      case Op::Randn:
+        f.slots[out_] = f.random(options_, [&](const at::TensorOptions& o) { return at::randn(shape_, *f.generator, o); });
+        break;
+      case Op::RandUniform:
+        f.slots[out_] = f.random(options_, [&](const at::TensorOptions& o) { return at::rand(shape_, *f.generator, o); });
+        break;
+      default:
+        f.slots[out_] = f.random(options_, [&](const at::TensorOptions& o) {
+          return at::randint(classes_, shape_, *f.generator, o);
+        });
+        break;
     }
   }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "compiler/ir/options.h"
@@ -29,7 +30,6 @@ namespace {
 
 /// Rows one eval batch may reach after the eval graph repeats each example (iw, samples).
 constexpr int64_t kEvalRows = 4096;
-const char* kFashionDir = "/usr/share/datasets/fashion-mnist";
 
 /// Sets `iw` on every elbo objective: to `iw` when `force`, else only where it is unset (0).
 void set_iw(ir::Program& program, int64_t iw, bool force) {
@@ -105,7 +105,7 @@ Report frechet(Restored& r, const EvalRequest& a) {
     throw RuntimeUserError(fmt::format("FD compares with Fashion-MNIST images [1,28,28]; model '{}' samples {}",
                                        t.model().name, ir::shape_str(type.dims)));
   std::unique_ptr<fd::ReferenceClassifier> classifier = reference_classifier();
-  Data test = fashion_mnist("test", kFashionDir);
+  Data test = fashion_mnist("test", default_fashion_mnist_dir());
   fd::FeatureNet::Result ref = classifier->net().run(test.x);
   double accuracy = ref.logits.argmax(1).eq(*test.y).to(at::kDouble).mean().item<double>();
 

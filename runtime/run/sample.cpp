@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "runtime/errors.h"
 #include "runtime/io/sample_grid.h"

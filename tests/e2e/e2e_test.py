@@ -257,6 +257,18 @@ def case_errors(tmp):
     expect_user_error('NaN loss', ['run', nan, '--out', out, '--steps', '50', '--device', 'cpu'],
                       "the loss of step 'elbo' became", absent=[out])
 
+    # The GPU asked for on a machine without one, and bf16 on the CPU: refused before training.
+    out = os.path.join(tmp, 'cuda_out')
+    if not os.path.exists('/dev/nvidia0'):
+        expect_user_error('--device cuda without a GPU', ['run', example('vae_fashion.gen'), '--out', out,
+                                                          '--steps', '5', '--device', 'cuda'],
+                          'device cuda was asked for, but no CUDA GPU is available', absent=[out])
+    bf16 = os.path.join(tmp, 'bf16.gen')
+    with open(bf16, 'w') as f:
+        f.write(vae.replace('  batch 128', '  batch 128  precision bf16'))
+    expect_user_error('precision bf16 on the CPU', ['run', bf16, '--out', out, '--steps', '5', '--device', 'cpu'],
+                      'precision bf16 is autocast on a CUDA GPU', absent=[out])
+
     # An output directory that cannot be created (its parent is a file).
     blocker = os.path.join(tmp, 'a_file')
     with open(blocker, 'w') as f:

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "compiler/ir/option_table.h"
 #include "tools/genc/command.h"

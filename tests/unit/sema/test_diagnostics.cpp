@@ -281,7 +281,7 @@ std::vector<Case> cases() {
                std::string(kClassifier) + "train c on fashion { batch 64 warmup 10 }\n",
                "8:31 UnknownTrainSetting", "unknown train setting 'warmup'",
                "settings are batch, epochs, steps, seed, clip_grad, ema, optimizer, lr_schedule, "
-               "device, precision, checkpoint, log, eval and sample"});
+               "device, precision, cuda_graph, checkpoint, log, eval and sample"});
   c.push_back(
       {"UnknownTrainSettingClose", std::string(kClassifier) + "train c on fashion { bach 64 }\n",
        "8:22 UnknownTrainSetting", "unknown train setting 'bach'", "did you mean 'batch'?"});

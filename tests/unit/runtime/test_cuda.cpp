@@ -1,0 +1,157 @@
+// The CUDA path: from the same weights and random numbers a GPU run computes what a CPU run
+// computes; iterations replayed from a captured CUDA graph repeat the eager ones; bf16 and
+// fp16 train. Skipped where no CUDA GPU is available (CPU CI); scripts/gpu/test.sh runs them
+// on the GPU machine. On the CPU, precision bf16 is refused with a clear error.
+#include <gtest/gtest.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
+#include <torch/cuda.h>
+
+#include <cmath>
+
+#include "runtime/errors.h"
+#include "runtime/executor.h"
+#include "tests/unit/runtime/exec_test_util.h"
+
+namespace genc::runtime::testing {
+namespace {
+
+/// Deterministic cuDNN algorithms without TF32 while a test runs: cuDNN's default
+/// algorithms may sum in another order on every run, which a GAN amplifies in 20 steps.
+class Cuda : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA GPU here (scripts/gpu/test.sh runs these on one)";
+    at::globalContext().setDeterministicCuDNN(true);
+    at::globalContext().setAllowTF32CuDNN(false);
+  }
+  void TearDown() override {
+    at::globalContext().setDeterministicCuDNN(false);
+    at::globalContext().setAllowTF32CuDNN(true);
+  }
+};
+
+/// Images in [0,1] (or [-1,1] with `centred`), with labels, drawn from `seed`.
+Data images(int64_t n, uint64_t seed, bool centred) {
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  at::Tensor x = at::rand({n, 1, 28, 28}, gen);
+  return {centred ? x * 2 - 1 : x, at::randint(10, {n}, gen)};
+}
+
+Data on(const Data& d, const at::Device& device) {
+  return {d.x.to(device), d.y ? std::optional<at::Tensor>(d.y->to(device)) : std::nullopt};
+}
+
+/// The loss of every step of `iterations` training iterations.
+std::vector<double> losses(Executor& e, Batcher& batches, int iterations) {
+  std::vector<double> out;
+  for (int i = 0; i < iterations; ++i)
+    for (const StepMetrics& m : e.train_iteration([&] { return batches.next(); })) out.push_back(m.host()[0]);
+  return out;
+}
+
+void copy_weights(Executor& from, Executor& to) {
+  at::NoGradGuard no_grad;
+  std::vector<std::pair<std::string, at::Tensor>> source = from.params().named_parameters();
+  std::vector<std::pair<std::string, at::Tensor>> target = to.params().named_parameters();
+  ASSERT_EQ(source.size(), target.size());
+  for (size_t i = 0; i < source.size(); ++i) {
+    ASSERT_EQ(source[i].first, target[i].first);
+    target[i].second.copy_(source[i].second);
+  }
+}
+
+struct Model {
+  std::string example;
+  std::vector<std::pair<std::string, std::string>> overrides;
+  bool centred;  ///< the data is scale(-1, 1)'s
+};
+const Model kVae{"vae_fashion.gen", {}, false};
+const Model kDcgan{"dcgan.gen", {}, true};
+
+void expect_close(const std::vector<double>& a, const std::vector<double>& b, double relative, const char* what) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_LE(std::abs(a[i] - b[i]), relative * std::abs(b[i])) << what << ": loss " << i << ": " << a[i] << " vs "
+                                                                << b[i];
+}
+
+/// 20 iterations on the CPU and, eagerly in fp32, on CUDA from the CPU's weights and
+/// random numbers: the losses agree within 1e-3 relative.
+void expect_cuda_matches_cpu(const Model& m) {
+  std::unique_ptr<Compiled> c = compile(example_text(m.example), m.overrides);
+  lower::TrainingProgram program = lower_first(*c);
+  TrainConfig config = ir::train_config(c->train());
+  config.cuda_graph = false;
+  Data data = images(8 * config.batch, 11, m.centred);
+  Executor cpu(program, c->model(), config, at::kCPU);
+  Executor gpu(program, c->model(), config, at::Device(at::kCUDA, 0));
+  copy_weights(cpu, gpu);
+  gpu.use_cpu_random_stream();
+  Batcher cpu_batches(data, config.batch, 5), gpu_batches(on(data, at::Device(at::kCUDA, 0)), config.batch, 5);
+  expect_close(losses(gpu, gpu_batches, 20), losses(cpu, cpu_batches, 20), 1e-3, m.example.c_str());
+}
+
+TEST_F(Cuda, VaeLossesAgreeWithTheCpuFromTheSameWeights) { expect_cuda_matches_cpu(kVae); }
+TEST_F(Cuda, DcganLossesAgreeWithTheCpuFromTheSameWeights) { expect_cuda_matches_cpu(kDcgan); }
+
+/// 12 iterations on CUDA eagerly and with the capture (3 eager, 1 captured, 8 replays),
+/// same seed: the same losses, and the second executor did capture.
+void expect_capture_repeats_eager(const Model& m) {
+  std::unique_ptr<Compiled> c = compile(example_text(m.example), m.overrides);
+  lower::TrainingProgram program = lower_first(*c);
+  TrainConfig config = ir::train_config(c->train());
+  at::Device cuda(at::kCUDA, 0);
+  Data data = on(images(16 * config.batch, 12, m.centred), cuda);
+  config.cuda_graph = false;
+  Executor eager(program, c->model(), config, cuda);
+  config.cuda_graph = true;
+  Executor captured(program, c->model(), config, cuda);
+  Batcher eager_batches(data, config.batch, 5), captured_batches(data, config.batch, 5);
+  std::vector<double> replayed = losses(captured, captured_batches, 12);
+  EXPECT_EQ(captured.capture_status(), "cuda graph (captured at iteration 4)") << m.example;
+  expect_close(replayed, losses(eager, eager_batches, 12), 1e-6, m.example.c_str());
+}
+
+TEST_F(Cuda, CapturedVaeIterationsRepeatTheEagerOnes) { expect_capture_repeats_eager(kVae); }
+TEST_F(Cuda, CapturedDcganIterationsRepeatTheEagerOnes) { expect_capture_repeats_eager(kDcgan); }
+
+/// bf16 and fp16 (with its loss scale) train the VAE, captured: 60 iterations lower the
+/// mean loss of the last ten below that of the first ten.
+TEST_F(Cuda, Bf16AndFp16TrainTheVae) {
+  for (const char* precision : {"bf16", "fp16"}) {
+    std::unique_ptr<Compiled> c = compile(example_text(kVae.example));
+    lower::TrainingProgram program = lower_first(*c);
+    TrainConfig config = ir::train_config(c->train());
+    config.precision = precision;
+    at::Device cuda(at::kCUDA, 0);
+    Executor e(program, c->model(), config, cuda);
+    Batcher batches(on(images(64 * config.batch, 13, false), cuda), config.batch, 5);
+    std::vector<double> l = losses(e, batches, 60);
+    double first = 0, last = 0;
+    for (int i = 0; i < 10; ++i) {
+      first += l[i];
+      last += l[l.size() - 1 - i];
+    }
+    EXPECT_TRUE(std::isfinite(last)) << precision;
+    EXPECT_LT(last, first) << precision;
+    EXPECT_EQ(e.capture_status(), "cuda graph (captured at iteration 4)") << precision;
+  }
+}
+
+TEST(CudaOnTheCpu, ReducedPrecisionIsRefusedWithAClearError) {
+  std::unique_ptr<Compiled> c = compile(example_text(kVae.example));
+  lower::TrainingProgram program = lower_first(*c);
+  TrainConfig config = ir::train_config(c->train());
+  config.precision = "bf16";
+  try {
+    Executor e(program, c->model(), config, at::kCPU);
+    FAIL() << "bf16 on the CPU was accepted";
+  } catch (const RuntimeUserError& e) {
+    EXPECT_EQ(std::string(e.what()), "precision bf16 is autocast on a CUDA GPU; on the cpu train with precision fp32");
+  }
+}
+
+}  // namespace
+}  // namespace genc::runtime::testing
