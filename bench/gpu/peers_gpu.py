@@ -82,33 +82,27 @@ def compile_mode(mode):
     return "reduce-overhead" if mode == "compile-ro" else "default"
 
 
+def one_loss_step(net, batches, opt):
+    """The step of a model with one loss and one optimizer (the VAEs)."""
+    def step():
+        loss = net.loss(batches.get())
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=False)
+        return loss.detach()
+    return step
+
+
 def build(model, mode, device):
     """(batches, step function): step() does one training iteration, returns the loss tensor."""
     if model == "tiny":
         gen = torch.Generator().manual_seed(0)
-        data = moons(20000, 0.05, gen).to(device)
-        batches, net = Batches(data, 256, device), TinyVae().to(device)
-        opt = adam(net.parameters(), mode, lr=1e-3)
-
-        def step():
-            loss = net.loss(batches.get())
-            loss.backward()
-            opt.step()
-            opt.zero_grad(set_to_none=False)
-            return loss.detach()
-        return batches, step
+        batches, net = Batches(moons(20000, 0.05, gen).to(device), 256, device), TinyVae().to(device)
+        return batches, one_loss_step(net, batches, adam(net.parameters(), mode, lr=1e-3))
     data = fashion_mnist_train(os.environ.get("GENC_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist"))
     if model == "vae":
         batches, net = Batches(data.to(device), 128, device), Vae().to(device)
-        opt = adam(net.parameters(), mode, lr=1e-3)
-
-        def step():
-            loss = net.loss(batches.get())
-            loss.backward()
-            opt.step()
-            opt.zero_grad(set_to_none=False)
-            return loss.detach()
-        return batches, step
+        return batches, one_loss_step(net, batches, adam(net.parameters(), mode, lr=1e-3))
     batches = Batches((data * 2.0 - 1.0).to(device), 64, device)
     g_net, d_net = Generator().to(device), Discriminator().to(device)
     opt_g = adam(g_net.parameters(), mode, lr=2e-4, betas=(0.5, 0.999))
