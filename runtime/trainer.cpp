@@ -217,9 +217,10 @@ std::vector<std::pair<std::string, double>> Trainer::evaluate() {
 
 void Trainer::write_samples(const std::string& tag) {
   Data s = executor_->sample(config_.sample_n, mix_seed(config_.seed, kSamples));
-  if (!is_image_batch(s.x)) return;
+  const std::vector<std::string> files = default_sample_files(s.x, (std::filesystem::path(sample_dir_) / tag).string());
+  if (files.empty()) return;
   make_dirs(sample_dir_);
-  write_sample_grid((std::filesystem::path(sample_dir_) / (tag + ".png")).string(), s, *train_data_decl_);
+  for (const std::string& f : files) runtime::write_samples(f, s, *train_data_decl_);
 }
 
 std::string Trainer::save(int64_t step) {

@@ -4,7 +4,14 @@
 #include <tuple>
 
 #include "compiler/support/diagnostics.h"
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "runtime/errors.h"
 #include "runtime/io/png.h"
+#include "runtime/io/points.h"
 
 namespace genc::runtime {
 
@@ -27,6 +34,24 @@ void write_sample_grid(const std::string& path, const Data& samples, const ir::D
   at::Tensor images = to_unit_range(samples.x, data);
   if (samples.y) images = images.index_select(0, std::get<1>(samples.y->sort(/*stable=*/true, 0, false)));
   write_png_grid(path, images);
+}
+
+std::vector<std::string> default_sample_files(const at::Tensor& x, const std::string& stem) {
+  if (is_image_batch(x)) return {stem + ".png"};
+  if (is_point_batch(x)) return {stem + ".png", stem + ".npy"};
+  return {};
+}
+
+void write_samples(const std::string& path, const Data& samples, const ir::Dataset& data) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (is_image_batch(samples.x) && ext == ".png") return write_sample_grid(path, samples, data);
+  if (is_point_batch(samples.x) && ext == ".npy") return write_npy(path, to_unit_range(samples.x, data));
+  if (is_point_batch(samples.x) && ext == ".png") return write_scatter_png(path, to_unit_range(samples.x, data));
+  const std::string shape = fmt::format("[{}]", fmt::join(samples.x.sizes().slice(1), ","));
+  if (is_image_batch(samples.x)) throw RuntimeUserError("samples of shape " + shape + " are images: write them to a .png file, not '" + path + "'");
+  if (is_point_batch(samples.x))
+    throw RuntimeUserError("samples of shape " + shape + " are 2-D points: write them to a .png (scatter plot) or .npy file, not '" + path + "'");
+  throw RuntimeUserError("samples of shape " + shape + " are neither [C,H,W] images with 1 or 3 channels nor 2-D points: there is no file to write them to");
 }
 
 }  // namespace genc::runtime

@@ -1,10 +1,11 @@
-// Sample grids: a batch of samples drawn as one PNG with the data's transforms undone, for
-// the Trainer's periodic grids and for `genc sample`.
+// Writing samples: images as one PNG grid with the data's transforms undone, 2-D points as
+// .npy or a scatter plot, for the Trainer's periodic samples and for `genc sample`.
 #pragma once
 
 #include <ATen/core/Tensor.h>
 
 #include <string>
+#include <vector>
 
 #include "compiler/ir/program.h"
 #include "runtime/data/data.h"
@@ -24,5 +25,17 @@ at::Tensor to_unit_range(const at::Tensor& x, const ir::Dataset& data);
 /// conditional models), so that each class sits together. Throws RuntimeUserError if
 /// `path` cannot be written.
 void write_sample_grid(const std::string& path, const Data& samples, const ir::Dataset& data);
+
+/// The files `write_samples` writes for samples `x` under `stem` (a path without extension)
+/// when the caller does not choose: images `stem.png`; 2-D points `stem.png` (the scatter
+/// plot) and `stem.npy`; nothing for other samples (an empty list).
+std::vector<std::string> default_sample_files(const at::Tensor& x, const std::string& stem);
+
+/// Writes `samples` of a model trained on `data` to `path`, atomically, chosen by the samples'
+/// shape and the path's extension: images (is_image_batch) to a `.png` grid
+/// (write_sample_grid); 2-D points (is_point_batch) to `.npy` (the points, transforms undone)
+/// or `.png` (a scatter plot). Throws RuntimeUserError naming the shape and the extensions
+/// that work when the pair does not fit (nothing is written).
+void write_samples(const std::string& path, const Data& samples, const ir::Dataset& data);
 
 }  // namespace genc::runtime
