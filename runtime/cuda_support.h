@@ -44,4 +44,7 @@ void use_capture_stream(const c10::Device& device);
 /// began, in bytes; nullopt off CUDA.
 std::optional<int64_t> peak_memory_bytes(const c10::Device& device);
 
+/// The memory free on CUDA device `device` now (cudaMemGetInfo), in bytes; nullopt off CUDA.
+std::optional<int64_t> free_memory_bytes(const c10::Device& device);
+
 }  // namespace genc::runtime

@@ -1,9 +1,11 @@
 // The runtime's CUDA services on CUDA: IterationGraph as an at::cuda::CUDAGraph with the
 // training generators registered (graph-safe random draws), captured on the side stream that
-// use_capture_stream made current; the caching allocator's peak memory.
+// use_capture_stream made current; the caching allocator's peak memory; the free memory.
 #include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <cuda_runtime_api.h>
 
 #include "runtime/cuda_support.h"
 
@@ -59,6 +61,14 @@ std::optional<int64_t> peak_memory_bytes(const c10::Device& device) {
   if (!device.is_cuda()) return std::nullopt;
   auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
   return stats.allocated_bytes[0].peak;  // entry 0: StatType::AGGREGATE, all pools together
+}
+
+std::optional<int64_t> free_memory_bytes(const c10::Device& device) {
+  if (!device.is_cuda()) return std::nullopt;
+  c10::cuda::CUDAGuard guard(device.index() < 0 ? 0 : device.index());
+  size_t free = 0, total = 0;
+  if (cudaMemGetInfo(&free, &total) != cudaSuccess) return std::nullopt;
+  return static_cast<int64_t>(free);
 }
 
 }  // namespace genc::runtime

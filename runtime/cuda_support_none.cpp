@@ -13,4 +13,6 @@ void use_capture_stream(const c10::Device&) {}
 
 std::optional<int64_t> peak_memory_bytes(const c10::Device&) { return std::nullopt; }
 
+std::optional<int64_t> free_memory_bytes(const c10::Device&) { return std::nullopt; }
+
 }  // namespace genc::runtime

@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "compiler/lower/summary.h"
 #include "runtime/errors.h"
+#include "runtime/run/memory_check.h"
 #include "runtime/run/run_dir.h"
 #include "runtime/trainer.h"
 
@@ -44,6 +46,10 @@ std::optional<PreparedRun> prepare_run(pipeline::Compilation& c, const RunReques
   std::optional<Training> t = compile_training(c, std::move(plan->source), plan->model);
   if (!t) return std::nullopt;
   std::string device = apply_run_settings(request, plan->record, t->config);
+  // Before the run folder or any tensor exists: a model that cannot fit is refused here.
+  const torch::Device resolved = resolve_device(device.empty() ? t->config.device : device);
+  if (std::optional<int64_t> available = available_memory_bytes(resolved))
+    check_fits_in_memory(lower::summarize(t->model(), t->plan, t->config), resolved, *available);
   std::string out = plan->resume_from ? request.resume : !request.out.empty() ? request.out : "runs/" + t->model().name;
   return PreparedRun{std::move(*t), std::move(device), std::move(out), std::move(plan->resume_from)};
 }

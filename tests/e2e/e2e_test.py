@@ -12,7 +12,7 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
   resume  N steps straight and N/2 steps + `--resume` to N log identical losses, and sample
           identical grids (a VAE, and a DCGAN with batch norm and two optimizers).
   errors  bad input (missing data file, truncated / foreign checkpoints, a loss that becomes
-          NaN, an unwritable output directory, a compile error) exits 1 with one
+          NaN, a model too big for memory, an unwritable output directory, a compile error) exits 1 with one
           `genc: error:` line (diagnostics for compile errors) and leaves no output files.
 """
 import argparse
@@ -268,6 +268,16 @@ def case_errors(tmp):
         f.write(vae.replace('  batch 128', '  batch 128  precision bf16'))
     expect_user_error('precision bf16 on the CPU', ['run', bf16, '--out', out, '--steps', '5', '--device', 'cpu'],
                       'precision bf16 is autocast on a CUDA GPU', absent=[out])
+
+    # A model too big for memory (a 200000x200000 linear): refused before anything is allocated,
+    # naming the largest tensor and its line, with nothing written.
+    big = os.path.join(tmp, 'big.gen')
+    with open(big, 'w') as f:
+        f.write(vae.replace('h = x |> flatten |> linear(hidden) |> relu',
+                            'h = x |> flatten |> linear(200000) |> relu |> linear(200000) |> relu |> linear(hidden)'))
+    out = os.path.join(tmp, 'big_out')
+    expect_user_error('a model too big for memory', ['run', big, '--out', out, '--steps', '5', '--device', 'cpu'],
+                      'q.h.linear1.weight [200000,200000] (149.01 GiB, ' + big + ':', absent=[out])
 
     # An output directory that cannot be created (its parent is a file).
     blocker = os.path.join(tmp, 'a_file')

@@ -3,7 +3,7 @@
 
 Stages and what is compared:
   check/   `genc check NAME`: stderr (the exact diagnostics).
-  ast/, ir/, ir-opt/, plan/   `genc compile NAME --emit STAGE`: stdout, or for an input
+  ast/, ir/, ir-opt/, plan/, summary/   `genc compile NAME --emit STAGE`: stdout, or for an input
            named fail_* stderr.
 Inputs named fail_* must exit 1, the others 0 (warnings are allowed; in check/ they are
 the expected output, and inputs named warn_* must print at least one).
@@ -29,7 +29,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-STAGES = ['check', 'ast', 'ir', 'ir-opt', 'plan']
+STAGES = ['check', 'ast', 'ir', 'ir-opt', 'plan', 'summary']
 TIMEOUT_S = 120
 # DiagKinds no input file can produce, with the reason. (Empty: .gir inputs cover the IR
 # kinds, `// ARGS: --set ...` inputs the override kinds, warn_* inputs the warnings.)

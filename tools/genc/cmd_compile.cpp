@@ -10,7 +10,9 @@
 #include "compiler/frontend/frontend.h"
 #include "compiler/ir/dot.h"
 #include "compiler/ir/printer.h"
+#include "compiler/ir/train_config.h"
 #include "compiler/lower/lower.h"
+#include "compiler/lower/summary.h"
 #include "tools/genc/command.h"
 #include "tools/genc/driver.h"
 
@@ -39,6 +41,26 @@ std::optional<std::string> emit_plans(Session& session, const ir::Program& progr
   return text;
 }
 
+/// Every model's summary, in source order, at the batch size and optimizer of the model's
+/// first train block (a train block's defaults when it has none); nullopt after a lowering error.
+std::optional<std::string> emit_summaries(Session& session, const ir::Program& program) {
+  std::string text;
+  for (const ir::Model& model : program.models) {
+    std::optional<lower::TrainingProgram> plan = lower::lower(model, session.diags);
+    if (!plan) continue;
+    ir::TrainConfig config;
+    for (const ir::Train& train : program.trains)
+      if (train.model == model.name) {
+        config = ir::train_config(train);
+        break;
+      }
+    if (!text.empty()) text += "\n";
+    text += lower::print_summary(lower::summarize(model, *plan, config));
+  }
+  if (session.diags.has_errors()) return std::nullopt;
+  return text;
+}
+
 /// The syntax tree of a .gen file and the modules it uses. Null after reporting errors.
 std::optional<frontend::ParsedUnit> parse_gen(Session& session, const std::string& path) {
   std::optional<frontend::ParsedUnit> unit = frontend::parse_program(path, session.sources, session.diags);
@@ -60,13 +82,14 @@ std::optional<std::string> emit_stage(Session& session, const CompileArgs& args)
     if (!unit) return std::nullopt;
     return ast::dump(unit->main());
   }
-  bool optimized = args.emit == "ir-opt" || args.emit == "plan";
+  bool optimized = args.emit == "ir-opt" || args.emit == "plan" || args.emit == "summary";
   std::optional<ir::Program> program = pipeline::compile_file(
       session, args.file, *options, optimized ? pipeline::Stage::Optimized : pipeline::Stage::Analyzed);
   if (!program) return std::nullopt;
   if (args.emit == "ir") return ir::print(*program);
   if (args.emit == "dot") return ir::to_dot(*program);
   if (args.emit == "plan") return emit_plans(session, *program);
+  if (args.emit == "summary") return emit_summaries(session, *program);
   return ir::print(*program);
 }
 
@@ -90,8 +113,9 @@ Action setup_compile(CLI::App& sub) {
   sub.add_option("--emit", args->emit,
                  "Stage to print: ast (syntax tree of FILE), ir (graph IR after sema), "
                  "ir-opt (after the optimization passes), dot (graph IR before optimization, "
-                 "as Graphviz), plan (each model's objective lowered to training steps)")
-      ->check(CLI::IsMember({"ast", "ir", "ir-opt", "dot", "plan"}))
+                 "as Graphviz), plan (each model's objective lowered to training steps), summary (parameters "
+                 "per role and op, and the memory and FLOPs of one training iteration)")
+      ->check(CLI::IsMember({"ast", "ir", "ir-opt", "dot", "plan", "summary"}))
       ->capture_default_str();
   add_set_option(sub, args->sets);
   add_print_kinds_flag(sub, args->print_kinds);
