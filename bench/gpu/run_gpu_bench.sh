@@ -57,7 +57,7 @@ record() {  # SYSTEM MODEL RATE PEAK
   peaks[$1/$2]=$4
   echo "$1 $2: $3 steps/s, peak $4 MiB" >&2
 }
-median() { tr ' ' '\n' <<<"$1" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "n/a") }'; }
+median() { tr ' ' '\n' <<<"$1" | { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "n/a") }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader >&2
