@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The genc command line: help, exit codes (0 ok, 1 user error), and -o that never leaves a
+"""The genc command line: help, --version, exit codes (0 ok, 1 user error), and -o that never leaves a
 partial or stale-replaced file. `genc help options` must print cli/help_options.expected
 (--update rewrites it; review the diff).
 
@@ -8,6 +8,7 @@ partial or stale-replaced file. `genc help options` must print cli/help_options.
 import argparse
 import difflib
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,10 @@ def main():
     for args in (['--help'], ['check', '--help'], ['compile', '--help']):
         rc, out, _ = genc(g, *args)
         expect(f'genc {" ".join(args)} exits 0 and prints usage', rc == 0 and 'Usage' in out, out)
+    rc, out, err = genc(g, '--version')
+    expect('genc --version: exit 0, "genc X.Y.Z (LibTorch A.B.C)" or "(built without the LibTorch runtime)"',
+           rc == 0 and re.fullmatch(r'genc \d+\.\d+\.\d+ \((LibTorch \d+\.\d+\.\d+|built without the LibTorch runtime)\)\n', out),
+           out + err)
     rc, out, err = genc(g, 'compile', '--help')
     expect('compile --help lists --emit, -o and --set', all(s in out for s in ('--emit', '-o', '--set')), out)
 

@@ -15,6 +15,7 @@ namespace {
 int run(int argc, char** argv) {
   CLI::App app{"genc: compiles .gen generative-model files (see LANGUAGE.md)", "genc"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", GENC_VERSION_TEXT, "Print genc's version and the LibTorch it runs on, then exit");
   std::vector<std::pair<CLI::App*, genc::cli::Action>> actions;
   for (const genc::cli::CommandSpec& spec : genc::cli::commands()) {
     CLI::App* sub = app.add_subcommand(spec.name, spec.description);
