@@ -51,7 +51,7 @@ struct Every {
 struct TrainConfig {
   int64_t batch = BatchSetting{}.value;
   std::optional<int64_t> epochs;  ///< neither set: 1 epoch
-  std::optional<int64_t> steps;   ///< iterations; wins over epochs when both are set
+  std::optional<int64_t> steps;   ///< iterations; a train block sets one of the two (--steps wins over epochs)
   uint64_t seed = static_cast<uint64_t>(SeedSetting{}.value);
   std::string device = DeviceSetting{}.value;        ///< auto | cpu | cuda
   std::string precision = PrecisionSetting{}.value;  ///< fp32 | bf16 | fp16

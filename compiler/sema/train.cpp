@@ -212,6 +212,14 @@ std::optional<ir::Train> TrainAnalyzer::run() {
     seen.emplace(s.keyword, s.range);
     if (std::optional<ir::Setting> st = setting(s, *c)) train.settings.push_back(std::move(*st));
   }
+  if (seen.count("epochs") && seen.count("steps")) {
+    const bool steps_last = seen["epochs"].begin.line < seen["steps"].begin.line ||
+                            (seen["epochs"].begin.line == seen["steps"].begin.line &&
+                             seen["epochs"].begin.col < seen["steps"].begin.col);
+    const std::string first = steps_last ? "epochs" : "steps", second = steps_last ? "steps" : "epochs";
+    Diagnostic& d = diags_.report(DiagKind::ConflictingTrainSettings, seen[second], {first, second});
+    diags_.add_note(d, seen[first], "'" + first + "' is given here");
+  }
   if (diags_.error_count() > errors_before) return std::nullopt;
   return train;
 }
