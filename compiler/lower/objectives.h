@@ -15,6 +15,7 @@ namespace genc::lower {
 
 std::optional<TrainingProgram> lower_elbo(const ir::Model& model, DiagnosticEngine& diags);
 std::optional<TrainingProgram> lower_gan(const ir::Model& model, DiagnosticEngine& diags);
+std::optional<TrainingProgram> lower_denoise(const ir::Model& model, DiagnosticEngine& diags);
 std::optional<TrainingProgram> lower_classify(const ir::Model& model, DiagnosticEngine& diags);
 
 /// The model's first role of kind `role_kind`, or a MissingRole error (null).

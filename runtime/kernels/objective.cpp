@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "compiler/lower/schedule.h"
 #include "runtime/kernels/kernels_impl.h"
 
 namespace genc::runtime::kernels {
@@ -140,6 +141,22 @@ at::Tensor class_ids(const at::Tensor& target, int64_t k) {
   return (target.clamp(0, 1) * static_cast<double>(k - 1)).round().to(at::kLong);
 }
 
+/// schedule_coef: the coefficient table computed once (float64, then f32 on the device),
+/// indexed by each example's timestep.
+class ScheduleCoefKernel : public Kernel {
+ public:
+  explicit ScheduleCoefKernel(const KernelSpec& s) : in_(s.in[0]), out_(s.out[0]) {
+    lower::ScheduleSpec spec = lower::ScheduleSpec::of_attrs(s.node.attrs);
+    std::vector<double> values = lower::schedule_coefficients(spec, s.attrs().string("coef"), s.attrs().number("gamma"));
+    table_ = at::tensor(values, at::TensorOptions().dtype(at::kDouble)).to(at::kFloat).to(s.device);
+  }
+  void run(Frame& f) override { f.slots[out_] = table_.index_select(0, f.slots[in_].reshape({-1})); }
+
+ private:
+  int in_, out_;
+  at::Tensor table_;
+};
+
 std::unique_ptr<Kernel> map(const KernelSpec& s, MapKernel::Fn fn) { return std::make_unique<MapKernel>(s, std::move(fn)); }
 std::unique_ptr<Kernel> zip(const KernelSpec& s, ZipKernel::Fn fn) { return std::make_unique<ZipKernel>(s, std::move(fn)); }
 
@@ -152,6 +169,17 @@ std::unique_ptr<Kernel> make_objective(const KernelSpec& s) {
     case Op::RandUniform:
     case Op::RandLabel: return std::make_unique<RandomKernel>(s);
     case Op::Detach: return map(s, [](const at::Tensor& x) { return x.detach(); });
+    case Op::ScheduleCoef: return std::make_unique<ScheduleCoefKernel>(s);
+    case Op::Clamp: {
+      double lo = attrs.number("lo"), hi = attrs.number("hi");
+      return map(s, [lo, hi](const at::Tensor& x) { return x.clamp(lo, hi); });
+    }
+    case Op::ExpandBatch:
+      return zip(s, [](const std::vector<at::Tensor>& a) {
+        std::vector<int64_t> shape = a[0].sizes().vec();
+        shape[0] = a[1].size(0);
+        return a[0].expand(shape);
+      });
     case Op::GradInput: return std::make_unique<GradInputKernel>(s);
     case Op::GradPenalty: return std::make_unique<GradPenaltyKernel>(s);
     case Op::RepeatBatch: {

@@ -106,6 +106,10 @@ const std::map<Op, Example>& examples() {
         {Op::Correct, {{f32({4}), i64({}, 4)}, {}}},
         {Op::GanLoss, {{f32({1})}, {{"loss", std::string("hinge")}, {"target", std::string("real")}}}},
         {Op::GradPenalty, {{f32({1}), v}, {}}},
+        {Op::ScheduleCoef, {{i64({}, 10)}, {{"schedule", std::string("cosine")}, {"steps", int64_t{10}},
+                                            {"coef", std::string("min_snr_v")}}}},
+        {Op::Clamp, {{v}, {{"lo", -1.0}, {"hi", 1.0}}}},
+        {Op::ExpandBatch, {{v, v}, {}}},
     };
     for (Op op : {Op::Relu, Op::Gelu, Op::Silu, Op::Tanh, Op::Sigmoid, Op::Softplus, Op::Exp, Op::Log,
                   Op::Sqrt, Op::Sin, Op::Cos, Op::Neg})
