@@ -79,7 +79,7 @@ class SamplePositionKernel : public Kernel {
         temperature_(s.attrs().number("temperature")), top_k_(s.attrs().integer("top_k")),
         top_p_(s.attrs().number("top_p")) {}
   void run(Frame& f) override {
-    at::Tensor t = f.slots[t_].reshape({1});
+    at::Tensor t = f.slots[t_].reshape({-1}).narrow(0, 0, 1);  // one position for every row (a loop table value)
     at::Tensor logits = f.slots[logits_].index_select(1, t).squeeze(1) / temperature_;  // [B, K]
     int64_t k = logits.size(-1);
     if (top_k_ > 0 && top_k_ < k) {
