@@ -11,7 +11,7 @@ genc=build/tools/genc/genc
 text=/usr/share/games/fortunes/computers
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-sed -e "s/steps 2000/steps $steps/" -e "s/every 500/every $steps/" examples/text_gpt.gen > "$out/gpt.gen"
+sed -e "s/steps 2000/steps $steps/" -e "s/every 500/every $steps/" -e "s/log every 100/log every $((steps / 4))/" examples/text_gpt.gen > "$out/gpt.gen"
 "$genc" run "$out/gpt.gen" --device cpu --out "$out/run" > "$out/genc.log"
 peer=$(/usr/bin/python3 bench/peer_gpt.py --text "$text" --steps "$steps")
 /usr/bin/python3 - "$out/run/metrics.jsonl" "$peer" "$steps" <<'PY'
