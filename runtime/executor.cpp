@@ -330,12 +330,16 @@ std::pair<std::vector<double>, int64_t> Executor::eval_all(const EvalBatches& ba
   return {sums, count};
 }
 
-Data Executor::sample(int64_t n, uint64_t seed) {
+Data Executor::sample(int64_t n, uint64_t seed, const std::vector<int64_t>& prompt) {
   GENC_ASSERT(sample_ != nullptr, "the program has no sampler");
   Data out;
   at::Generator rng = compat::make_generator(device_, seed);
+  std::optional<LoopRunner::Start> start;
+  if (!prompt.empty())
+    start = LoopRunner::Start{"x", at::tensor(prompt, at::TensorOptions().dtype(at::kLong)),
+                              static_cast<int64_t>(prompt.size())};
   with_eval_weights([&] {
-    std::vector<at::Tensor> results = sample_->run(n, /*training=*/false, rng);
+    std::vector<at::Tensor> results = sample_->run(n, /*training=*/false, rng, start ? &*start : nullptr);
     const std::vector<std::string>& names = sample_->results();
     for (size_t i = 0; i < names.size(); ++i) {
       if (names[i] == "x") out.x = results[i].detach().cpu();

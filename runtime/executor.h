@@ -119,7 +119,8 @@ class Executor {
   bool can_sample() const { return sample_ != nullptr; }
   /// `n` samples in eval mode (EMA weights when configured), drawn from a stream seeded
   /// by `seed` alone: x [n, ...] on the CPU, and y when the sampler draws labels.
-  Data sample(int64_t n, uint64_t seed);
+  /// With `prompt`, an autoregressive sampler continues it (tokens at positions 0..k-1).
+  Data sample(int64_t n, uint64_t seed, const std::vector<int64_t>& prompt = {});
 
   /// Draws the training random numbers from the CPU's generator, seeded as an executor on
   /// the CPU seeds it, so that a GPU run can be checked against a CPU run number for number.

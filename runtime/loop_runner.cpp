@@ -46,13 +46,21 @@ LoopRunner::LoopRunner(const lower::Loop& loop, ParamStore& params)
   if (loop.finish) finish_ = bind(*loop.finish, params, nullptr);
 }
 
-std::vector<at::Tensor> LoopRunner::run(int64_t n, bool training, at::Generator& generator) {
+std::vector<at::Tensor> LoopRunner::run(int64_t n, bool training, at::Generator& generator, const Start* start) {
   std::vector<at::Tensor> env(env_names_.size());
   init_.graph->run({}, n, training, generator);
   for (size_t i = 0; i < init_.out.size(); ++i) env[static_cast<size_t>(init_.out[i])] = init_.graph->output(i);
+  if (start) {
+    int s = slot(start->name);
+    GENC_ASSERT(s >= 0, "LoopRunner: no carried value " + start->name + " to start from");
+    at::Tensor& v = env[static_cast<size_t>(s)];
+    v = v.clone();
+    at::Tensor prefix = start->prefix.to(v.device(), v.scalar_type());
+    v.narrow(1, 0, prefix.size(0)).copy_(prefix.unsqueeze(0).expand({v.size(0), prefix.size(0)}));
+  }
   std::vector<at::Tensor> inputs;  // reused by every iteration
   if (step_) {
-    for (int64_t it = 0; it < iterations_; ++it) {
+    for (int64_t it = start ? start->first_iteration : 0; it < iterations_; ++it) {
       inputs.clear();
       for (int s : step_->in)
         inputs.push_back(s >= 0 ? env[static_cast<size_t>(s)] : table_[static_cast<size_t>(-1 - s)][it]);

@@ -23,9 +23,18 @@ class LoopRunner {
   /// values on the parameters' device, one scalar tensor per iteration and column.
   LoopRunner(const lower::Loop& loop, ParamStore& params);
 
-  /// Runs init for `n` rows, every iteration, then finish; returns the loop's results in
-  /// results() order.
-  std::vector<at::Tensor> run(int64_t n, bool training, at::Generator& generator);
+  /// A given start: the first `prefix.size(0)` entries along dimension 1 of the carried
+  /// value `name` are set to `prefix` (in every row) after init, and the iterations before
+  /// `first_iteration` are skipped (an autoregressive sampler continuing a prompt).
+  struct Start {
+    std::string name;
+    at::Tensor prefix;
+    int64_t first_iteration = 0;
+  };
+
+  /// Runs init for `n` rows, every iteration (from `start`'s first one), then finish;
+  /// returns the loop's results in results() order.
+  std::vector<at::Tensor> run(int64_t n, bool training, at::Generator& generator, const Start* start = nullptr);
   const std::vector<std::string>& results() const { return results_; }
   int64_t iterations() const { return iterations_; }
 

@@ -217,7 +217,7 @@ std::vector<std::pair<std::string, double>> Trainer::evaluate() {
 
 void Trainer::write_samples(const std::string& tag) {
   Data s = executor_->sample(config_.sample_n, mix_seed(config_.seed, kSamples));
-  const std::vector<std::string> files = default_sample_files(s.x, (std::filesystem::path(sample_dir_) / tag).string());
+  const std::vector<std::string> files = default_sample_files(s.x, (std::filesystem::path(sample_dir_) / tag).string(), train_data_decl_);
   if (files.empty()) return;
   make_dirs(sample_dir_);
   for (const std::string& f : files) runtime::write_samples(f, s, *train_data_decl_);

@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   libtorch-dev libopenblas0-pthread python3-torch
   dataset-fashion-mnist
+  fortunes  # text for the byte-level GPT (examples/text_gpt.gen)
 )
 
 missing=()

@@ -1,6 +1,8 @@
 // Shape functions of the training-objective ops that compiler/lower adds to step, eval and
 // sample graphs: random draws, gradient control, batch repetition and the per-example
 // losses (each reduces an example to f32[]).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "compiler/ir/shape_fns_impl.h"
@@ -132,6 +134,36 @@ ShapeResult shape_grad_penalty(const ShapeCall& call) {
   if (auto err = require_f32(call, 0)) return *err;
   if (auto err = require_f32(call, 1)) return *err;
   return ShapeResult::success({f32({})});
+}
+
+// start_tokens: i64[len] of `classes` per example.
+ShapeResult shape_start_tokens(const ShapeCall& call) {
+  AttrReader attrs(call);
+  int64_t len = attrs.positive("len");
+  int64_t classes = attrs.positive("classes");
+  if (attrs.failed()) return attrs.failure();
+  ValueType t = ValueType::tensor({len}, DType::I64);
+  t.classes = classes;
+  return ShapeResult::success({t});
+}
+
+// sample_position(tokens i64[L...], logits f32[L...,K], t i64[]) -> the tokens' type.
+ShapeResult shape_sample_position(const ShapeCall& call) {
+  const ValueType& tokens = call.in(0);
+  if (tokens.kind != ValueKind::Tensor || tokens.dtype != DType::I64)
+    return ShapeResult::failure(DiagKind::DTypeMismatch, {call.spelling(), "i64 tokens", tokens.str()}, 0);
+  if (auto err = require_f32(call, 1)) return *err;
+  const std::vector<int64_t>& logits = call.in(1).dims;
+  if (logits.size() != tokens.dims.size() + 1 || !std::equal(tokens.dims.begin(), tokens.dims.end(), logits.begin()))
+    return ShapeResult::failure(DiagKind::ShapeMismatch, {call.spelling(), shape_str(tokens.dims), shape_str(logits)}, 1);
+  const ValueType& t = call.in(2);
+  if (t.dtype != DType::I64 || !t.dims.empty())
+    return ShapeResult::failure(DiagKind::DTypeMismatch, {call.spelling(), "a position i64[]", t.str()}, 2);
+  AttrReader attrs(call);
+  attrs.number("temperature");
+  attrs.number("top_p");
+  if (attrs.failed()) return attrs.failure();
+  return ShapeResult::success({tokens});
 }
 
 }  // namespace genc::ir::shapes

@@ -23,6 +23,7 @@ std::optional<TrainingProgram> lower_objective(const ir::Model& model, Diagnosti
   if (name == "gan") return lower_gan(model, diags);
   if (name == "classify") return lower_classify(model, diags);
   if (name == "denoise") return lower_denoise(model, diags);
+  if (name == "nll" && model.role("autoregressive")) return lower_autoregressive(model, diags);
   if (name == "nll") {
     diags.report(DiagKind::NoTrainingLoop, model.objective->loc, {name});
     return std::nullopt;

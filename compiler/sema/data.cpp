@@ -7,6 +7,7 @@
 //   image_folder(dir, size)         x [3,size,size]
 //   npy(path)                       x the array's shape without its first axis
 //   csv(path)                       x [columns]
+//   text(path, context, split, holdout)  x tokens[context] of 256 (byte windows)
 //   moons circles eight_gaussians checkerboard swiss_roll (n, noise)   x [2]
 // Transforms: binarize(threshold) and scale(lo, hi) keep the type, flatten makes it
 // [N], tokens(levels) makes integer tokens of `levels` values.
@@ -31,6 +32,7 @@ const OptionTable& source_table() {
                                     {"image_folder", "dir: string, size: int = 32"},
                                     {"npy", "path: string"},
                                     {"csv", "path: string"},
+                                    {"text", "path: string, context: int = 128, split: \"train\"|\"test\" = \"train\", holdout: float = 0.1"},
                                     {"moons", "n: int = 10000, noise: float = 0.05"},
                                     {"circles", "n: int = 10000, noise: float = 0.05"},
                                     {"eight_gaussians", "n: int = 10000, noise: float = 0.02"},
@@ -100,6 +102,31 @@ std::optional<ir::Dataset> source_type(ir::Setting& s, const SourceFile* file, S
       return std::nullopt;
     }
     ds.x = ir::ValueType::tensor({3, size, size});
+  } else if (name == "text") {
+    if (!resolve_file(s, "path", file, at, diags)) return std::nullopt;
+    const std::string& path = std::get<std::string>(s.args.at("path"));
+    int64_t context = std::get<int64_t>(s.args.at("context"));
+    double holdout = ir::attr_float(s.args, "holdout");
+    if (context <= 0) {
+      diags.report(DiagKind::InvalidOptionValue, at, {std::to_string(context), "context", "a positive integer"});
+      return std::nullopt;
+    }
+    if (!(holdout > 0 && holdout < 1)) {
+      diags.report(DiagKind::InvalidOptionValue, at, {ir::attr_str(s.args.at("holdout")), "holdout", "a fraction in (0, 1)"});
+      return std::nullopt;
+    }
+    std::error_code ec;
+    auto bytes = static_cast<int64_t>(std::filesystem::file_size(path, ec));
+    int64_t shortest = static_cast<int64_t>(static_cast<double>(bytes) * std::min(holdout, 1 - holdout));
+    if (!ec && shortest < context) {
+      diags.report(DiagKind::ShapeError, at,
+                   {fmt::format("text file '{}' has {} bytes: too short for windows of context {} in both "
+                                "splits (holdout {})",
+                                path, bytes, context, holdout)});
+      return std::nullopt;
+    }
+    ds.x = ir::ValueType::tensor({context}, ir::DType::I64);
+    ds.x.classes = 256;
   } else if (name == "npy" || name == "csv") {
     if (!resolve_file(s, "path", file, at, diags)) return std::nullopt;
     const std::string& path = std::get<std::string>(s.args.at("path"));

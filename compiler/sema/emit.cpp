@@ -101,7 +101,14 @@ std::optional<ir::NodeId> GraphBuilder::emit(ir::Op op, const std::vector<Value>
   if (ir::has_flag(op, ir::kParams)) n.name = namer_.next(ir::op_name(op));
   ir::NodeId id = graph_->add(std::move(n));
   emitted_.push_back(id);
+  if (!calls_.empty() && loc.file != calls_.front().second.file) node_calls_[id] = calls_;
   return id;
+}
+
+std::vector<std::pair<std::string, SourceRange>> GraphBuilder::calls_of(ir::NodeId id) const {
+  auto it = node_calls_.find(id);
+  if (it == node_calls_.end()) return {};
+  return {it->second.rbegin(), it->second.rend()};
 }
 
 Value GraphBuilder::result(ir::NodeId id, int port) const {

@@ -3,6 +3,7 @@
 // parameterized nodes and enforcing that a flow chains only invertible steps.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -54,6 +55,9 @@ class GraphBuilder {
     calls_.emplace_back(std::move(block), call);
   }
   void pop_call() { calls_.pop_back(); }
+  /// The block calls in progress when node `id` was added, innermost first (empty for a
+  /// node of the role's own file).
+  std::vector<std::pair<std::string, SourceRange>> calls_of(ir::NodeId id) const;
 
  private:
   DiagnosticEngine& diags_;
@@ -63,6 +67,7 @@ class GraphBuilder {
   bool exhausted_ = false;
   std::vector<std::pair<std::string, SourceRange>> calls_;
   std::vector<ir::NodeId> emitted_;
+  std::map<ir::NodeId, std::vector<std::pair<std::string, SourceRange>>> node_calls_;  ///< outermost first
 };
 
 }  // namespace genc::sema

@@ -11,6 +11,8 @@
 //   autoregressive (x: tokens[L] of V) -> categorical
 #include "compiler/sema/roles.h"
 
+#include "compiler/sema/causality.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -195,6 +197,7 @@ RoleInfo analyze_role(const ast::RoleDecl& decl, Scope& model_scope,
   }
   ev.builder().output(ret, ret_stmt.value ? ret_stmt.value->range : ret_stmt.range);
   fn.result = ret.type;
+  if (decl.kind == RoleKind::Autoregressive && !check_causality(fn, ev.builder(), diags)) return info;
   info.fn = std::move(fn);
   return info;
 }

@@ -13,6 +13,7 @@
 #include "runtime/data/idx.h"
 #include "runtime/data/image_folder.h"
 #include "runtime/data/npy.h"
+#include "runtime/data/text.h"
 #include "runtime/data/toy.h"
 #include "runtime/data/transforms.h"
 #include "runtime/errors.h"
@@ -27,6 +28,10 @@ Data load_source(const ir::Setting& s, const LoadOptions& options) {
   if (s.name == "idx") return read_idx(path("images"), a.count("labels") ? path("labels") : "");
   if (s.name == "npy") return {read_npy(path("path")), std::nullopt};
   if (s.name == "csv") return {read_csv(path("path")), std::nullopt};
+  if (s.name == "text")
+    return {read_text_windows(path("path"), ir::attr_int(a, "context"), ir::attr_string(a, "split"),
+                              ir::attr_float(a, "holdout")),
+            std::nullopt};
   if (s.name == "image_folder") return image_folder(path("dir"), ir::attr_int(a, "size"));
   using Toy = at::Tensor (*)(int64_t, double, uint64_t);
   static const std::pair<const char*, Toy> kToys[] = {{"moons", moons},
@@ -66,6 +71,11 @@ void check(const ir::Dataset& ds, Data& d) {
   got.classes = ds.x.classes;
   if (got != ds.x)
     throw RuntimeUserError(fmt::format("{}: examples are {}, but its declared type is {}", what, got.str(), ds.x.str()));
+  if (ds.x.dtype == ir::DType::I64 && ds.x.classes > 0 && d.size() > 0) {
+    const int64_t lo = d.x.min().item<int64_t>(), hi = d.x.max().item<int64_t>();
+    if (lo < 0 || hi >= ds.x.classes)
+      throw RuntimeUserError(fmt::format("{}: token {} is out of range for {}", what, lo < 0 ? lo : hi, ds.x.str()));
+  }
   if (!ds.y) {
     d.y.reset();
     return;

@@ -1,6 +1,8 @@
 // Sample grids (see sample_grid.h).
 #include "runtime/io/sample_grid.h"
 
+#include <ATen/ATen.h>
+
 #include <tuple>
 
 #include "compiler/support/diagnostics.h"
@@ -10,6 +12,7 @@
 #include <fmt/ranges.h>
 
 #include "runtime/errors.h"
+#include "runtime/io/atomic_file.h"
 #include "runtime/io/png.h"
 #include "runtime/io/points.h"
 
@@ -36,14 +39,46 @@ void write_sample_grid(const std::string& path, const Data& samples, const ir::D
   write_png_grid(path, images);
 }
 
-std::vector<std::string> default_sample_files(const at::Tensor& x, const std::string& stem) {
+bool is_text_data(const ir::Dataset& data) { return data.source.name == "text"; }
+
+std::string samples_text(const at::Tensor& x) {
+  at::Tensor bytes = x.to(at::kLong).clamp(0, 255).to(at::kByte).contiguous().cpu();
+  std::string out;
+  const auto* p = bytes.data_ptr<uint8_t>();
+  for (int64_t i = 0; i < bytes.size(0); ++i) {
+    out.append(reinterpret_cast<const char*>(p + i * bytes.size(1)), static_cast<size_t>(bytes.size(1)));
+    out += "\n\n";
+  }
+  return out;
+}
+
+at::Tensor token_images(const at::Tensor& x, const ir::Dataset& data) {
+  if (x.scalar_type() != at::kLong || data.x.classes < 2 || is_text_data(data)) return x;
+  at::Tensor v = x.to(at::kFloat).div(static_cast<double>(data.x.classes - 1));
+  const std::string& source = data.source.name;
+  if (source == "fashion_mnist" || source == "idx") return v.reshape({x.size(0), 1, 28, 28});
+  if (source == "image_folder") {
+    int64_t size = ir::attr_int(data.source.args, "size");
+    return v.reshape({x.size(0), 3, size, size});
+  }
+  return v;
+}
+
+std::vector<std::string> default_sample_files(const at::Tensor& x, const std::string& stem, const ir::Dataset* data) {
+  if (data && is_text_data(*data)) return {stem + ".txt"};
+  if (data && is_image_batch(token_images(x, *data))) return {stem + ".png"};
   if (is_image_batch(x)) return {stem + ".png"};
   if (is_point_batch(x)) return {stem + ".png", stem + ".npy"};
   return {};
 }
 
-void write_samples(const std::string& path, const Data& samples, const ir::Dataset& data) {
+void write_samples(const std::string& path, const Data& given, const ir::Dataset& data) {
   const std::string ext = std::filesystem::path(path).extension().string();
+  if (is_text_data(data)) {
+    if (ext != ".txt") throw RuntimeUserError("samples of a text model are text: write them to a .txt file, not '" + path + "'");
+    return write_file_atomic(path, samples_text(given.x));
+  }
+  Data samples{token_images(given.x, data), given.y};
   if (is_image_batch(samples.x) && ext == ".png") return write_sample_grid(path, samples, data);
   if (is_point_batch(samples.x) && ext == ".npy") return write_npy(path, to_unit_range(samples.x, data));
   if (is_point_batch(samples.x) && ext == ".png") return write_scatter_png(path, to_unit_range(samples.x, data));

@@ -29,10 +29,22 @@ void write_sample_grid(const std::string& path, const Data& samples, const ir::D
 /// The files `write_samples` writes for samples `x` under `stem` (a path without extension)
 /// when the caller does not choose: images `stem.png`; 2-D points `stem.png` (the scatter
 /// plot) and `stem.npy`; nothing for other samples (an empty list).
-std::vector<std::string> default_sample_files(const at::Tensor& x, const std::string& stem);
+/// With `data`, token samples (i64) of a text model give `stem.txt`, those of a tokens(levels)
+/// image model `stem.png`.
+std::vector<std::string> default_sample_files(const at::Tensor& x, const std::string& stem,
+                                              const ir::Dataset* data = nullptr);
+
+/// Whether `data` is byte-level text (the `text` source): its samples are text.
+bool is_text_data(const ir::Dataset& data);
+/// Token samples [N, L] of a text model as text: each sample's bytes, then a blank line.
+std::string samples_text(const at::Tensor& x);
+/// Token samples [N, L] of a tokens(levels) image model as [0,1] images [N,C,H,W] (the
+/// source's image shape; tokens / (levels - 1)); other samples as they are.
+at::Tensor token_images(const at::Tensor& x, const ir::Dataset& data);
 
 /// Writes `samples` of a model trained on `data` to `path`, atomically, chosen by the samples'
-/// shape and the path's extension: images (is_image_batch) to a `.png` grid
+/// shape and the path's extension: text (is_text_data) to `.txt`; token images as images
+/// (token_images); images (is_image_batch) to a `.png` grid
 /// (write_sample_grid); 2-D points (is_point_batch) to `.npy` (the points, transforms undone)
 /// or `.png` (a scatter plot). Throws RuntimeUserError naming the shape and the extensions
 /// that work when the pair does not fit (nothing is written).

@@ -4,6 +4,7 @@
 #include <torch/csrc/autograd/autograd.h>
 
 #include <cmath>
+#include <limits>
 
 #include "compiler/lower/schedule.h"
 #include "runtime/kernels/kernels_impl.h"
@@ -52,6 +53,58 @@ class RandomKernel : public Kernel {
   int64_t num_, den_, classes_ = 0;
   std::vector<int64_t> shape_;
   at::TensorOptions options_;
+};
+
+/// start_tokens: batch * num / den rows of `len` zeros (the start token), i64.
+class StartTokensKernel : public Kernel {
+ public:
+  explicit StartTokensKernel(const KernelSpec& s)
+      : out_(s.out[0]), num_(s.batch_num), den_(s.batch_den), len_(s.attrs().integer("len")),
+        options_(at::TensorOptions(s.device).dtype(at::kLong)) {}
+  void run(Frame& f) override { f.slots[out_] = at::zeros({f.batch * num_ / den_, len_}, options_); }
+
+ private:
+  int out_;
+  int64_t num_, den_, len_;
+  at::TensorOptions options_;
+};
+
+/// sample_position(tokens [B,L], logits [B,L,K], t [1]): a copy of the tokens with position
+/// t drawn from softmax(logits[:, t] / temperature), restricted to the top_k most likely
+/// tokens and to the smallest set of them whose probability reaches top_p. The position
+/// stays a device tensor (index_select / index_copy): no host synchronisation.
+class SamplePositionKernel : public Kernel {
+ public:
+  explicit SamplePositionKernel(const KernelSpec& s)
+      : tokens_(s.in[0]), logits_(s.in[1]), t_(s.in[2]), out_(s.out[0]),
+        temperature_(s.attrs().number("temperature")), top_k_(s.attrs().integer("top_k")),
+        top_p_(s.attrs().number("top_p")) {}
+  void run(Frame& f) override {
+    at::Tensor t = f.slots[t_].reshape({-1}).narrow(0, 0, 1);  // one position for every row (a loop table value)
+    at::Tensor logits = f.slots[logits_].index_select(1, t).squeeze(1) / temperature_;  // [B, K]
+    int64_t k = logits.size(-1);
+    if (top_k_ > 0 && top_k_ < k) {
+      at::Tensor kth = std::get<0>(logits.topk(top_k_, -1)).select(-1, top_k_ - 1).unsqueeze(-1);
+      logits = logits.masked_fill(logits < kth, -std::numeric_limits<float>::infinity());
+    }
+    at::Tensor probs = at::softmax(logits, -1);
+    if (top_p_ < 1.0) {
+      auto [sorted, order] = probs.sort(-1, /*descending=*/true);
+      // Drop a token when the mass before it already reaches top_p (the first always stays).
+      at::Tensor drop = (sorted.cumsum(-1) - sorted) >= top_p_;
+      probs = probs.scatter(-1, order, sorted.masked_fill(drop, 0.0));
+    }
+    at::Tensor draw = f.random(probs.options(), [&](const at::TensorOptions& o) {
+      return at::multinomial(probs.to(o.device()), 1, false, *f.generator);
+    });
+    f.slots[out_] = f.slots[tokens_].index_copy(1, t, draw);
+  }
+
+ private:
+  int tokens_, logits_, t_, out_;
+  double temperature_;
+  int64_t top_k_;
+  double top_p_;
 };
 
 /// One-operand kernels given as a function of the operand (and the node's attributes).
@@ -237,6 +290,12 @@ std::unique_ptr<Kernel> make_objective(const KernelSpec& s) {
       std::string loss = attrs.string("loss"), target = attrs.string("target");
       return map(s, [loss, target](const at::Tensor& score) { return gan_loss(score, loss, target); });
     }
+    case Op::ShiftRight:
+      return map(s, [](const at::Tensor& x) {
+        return at::cat({at::zeros_like(x.narrow(1, 0, 1)), x.narrow(1, 0, x.size(1) - 1)}, 1);
+      });
+    case Op::StartTokens: return std::make_unique<StartTokensKernel>(s);
+    case Op::SamplePosition: return std::make_unique<SamplePositionKernel>(s);
     default: not_in_family("objective", s);
   }
 }

@@ -19,9 +19,25 @@ bool sample_checkpoint(pipeline::Compilation& c, const SampleRequest& r, std::os
   if (!restored->executor->can_sample())
     throw RuntimeUserError("model '" + model + "' (objective " + restored->training.plan.objective +
                            ") cannot draw samples");
-  Data s = restored->executor->sample(r.n, r.seed);
-  write_samples(r.out, s, restored->training.train_data());
-  log << fmt::format("genc: wrote {} ({} samples of {} at step {})\n", r.out, r.n, model, restored->meta.step);
+  const ir::Dataset& data = restored->training.train_data();
+  std::vector<int64_t> prompt;
+  if (!r.prompt.empty()) {
+    if (!is_text_data(data))
+      throw RuntimeUserError("--prompt needs a text model (data from text(...)); '" + model + "' is not one");
+    const int64_t context = restored->training.plan.sample->result_type("x").dims.at(0);
+    if (static_cast<int64_t>(r.prompt.size()) > context)
+      throw RuntimeUserError(fmt::format("the prompt has {} bytes, longer than the context of {} ({} bytes)",
+                                         r.prompt.size(), model, context));
+    for (unsigned char c : r.prompt) prompt.push_back(c);
+  }
+  Data s = restored->executor->sample(r.n, r.seed, prompt);
+  if (r.out.empty() && is_text_data(data)) {
+    log << samples_text(s.x);
+    return true;
+  }
+  const std::string out = r.out.empty() ? "grid.png" : r.out;
+  write_samples(out, s, data);
+  log << fmt::format("genc: wrote {} ({} samples of {} at step {})\n", out, r.n, model, restored->meta.step);
   return true;
 }
 

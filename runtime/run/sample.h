@@ -12,7 +12,9 @@ namespace genc::runtime {
 struct SampleRequest {
   std::string checkpoint;
   int64_t n = 64;                 ///< samples
-  std::string out = "grid.png";  ///< the file to write (write_samples: .png or .npy)
+  std::string out;                ///< the file to write (write_samples: .png, .npy, .txt); empty:
+                                  ///< text models print to the log, others write grid.png
+  std::string prompt;             ///< a text model continues it (at most its context long)
   uint64_t seed = 0;              ///< of the sampler's noise
 };
 

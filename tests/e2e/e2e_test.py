@@ -13,6 +13,9 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
           identical grids (a VAE, and a DCGAN with batch norm and two optimizers).
   diffusion examples/diffusion_moons.gen (3000 steps): DDIM samples lie near the moons far
           more often than the untrained model's (measured 0.62 of 2000 within 0.15; > 0.5 asserted).
+  gpt     a small byte-level GPT on a fortunes file trains GPT_STEPS steps to a test NLL below
+          GPT_MAX_NATS nats per byte; `genc sample` prints text, -o x.txt writes it, --prompt
+          continues a prefix, and a prompt longer than the context is one user error.
   errors  bad input (missing data file, truncated / foreign checkpoints, a loss that becomes
           NaN, a model too big for memory, an unwritable output directory, a compile error) exits 1 with one
           `genc: error:` line (diagnostics for compile errors) and leaves no output files.
@@ -140,6 +143,51 @@ def case_vae(tmp):
     check('vae: genc eval reports the ELBO of the last eval (within noise)', abs(rep['elbo'] - elbo) < 1.0, str(rep))
     check('vae: the IW-20 bound is at least the ELBO', rep['iw_elbo'] >= rep['elbo'] - 0.05 and rep['iw'] == 20,
           str(rep))
+
+
+# --------------------------------------------------------------------------------------- gpt
+
+GPT_TEXT = '/usr/share/games/fortunes/computers'  # Debian's fortunes package (scripts/setup.sh)
+GPT_STEPS = 600
+GPT_MAX_NATS = 2.45  # measured 2.314 at 600 steps (2.586 at 300)
+GPT_SOURCE = f"""use std.transformer
+data train_text = text("{GPT_TEXT}", context: 64, split: "train", holdout: 0.1)
+data test_text = text("{GPT_TEXT}", context: 64, split: "test", holdout: 0.1)
+model gpt(d: 64, heads: 2, layers: 2) {{
+  autoregressive p(x: tokens[64] of 256) -> categorical {{
+    h = embed(x, d) + position(64, d)
+    repeat layers {{ h = transformer_block(h, heads: heads, causal: true) }}
+    return categorical(logits: h |> layernorm |> linear(256))
+  }}
+  objective nll
+  sampler sample(temperature: 0.8, top_k: 20, top_p: 0.95)
+}}
+train gpt on train_text {{ batch 32  optimizer adamw(lr: 2e-3)  steps {GPT_STEPS}  seed 1
+  log every 100  eval on test_text every {GPT_STEPS} }}
+"""
+
+
+def case_gpt(tmp):
+    src = os.path.join(tmp, 'gpt.gen')
+    with open(src, 'w') as f:
+        f.write(GPT_SOURCE)
+    out = os.path.join(tmp, 'gpt')
+    genc_ok('run', src, '--device', 'cpu', '--out', out)
+    tests = [m for m in read_metrics(out) if m['split'] == 'test']
+    nats = tests[-1]['loss'] if tests else float('inf')
+    print(f'  test NLL after {GPT_STEPS} steps: {nats:.3f} nats/byte ({tests[-1]["bpd"] if tests else 0:.3f} bits/byte)')
+    check(f'gpt: test NLL < {GPT_MAX_NATS} nats/byte', nats < GPT_MAX_NATS, str(tests))
+    check('gpt: bits per byte = nats / ln 2', tests and abs(tests[-1]['bpd'] * 0.6931472 - nats) < 1e-4, str(tests))
+    ck = checkpoint(out, GPT_STEPS)
+    text = genc_ok('sample', ck, '-n', '2', '--seed', '1')
+    check('gpt: genc sample prints two samples of 64 bytes', len(text.encode('latin-1', 'replace')) >= 2 * 64, repr(text))
+    txt = os.path.join(tmp, 'samples.txt')
+    genc_ok('sample', ck, '-n', '3', '-o', txt)
+    check('gpt: genc sample -o .txt writes the text', os.path.getsize(txt) == 3 * (64 + 2), str(os.path.getsize(txt)))
+    prompt = 'The computer '
+    cont = genc_ok('sample', ck, '-n', '2', '--prompt', prompt, '--seed', '2')
+    check('gpt: --prompt continues the prefix', cont.count(prompt) >= 2, repr(cont))
+    expect_user_error('a prompt longer than the context', ['sample', ck, '--prompt', 'x' * 65], 'longer than the context')
 
 
 # --------------------------------------------------------------------------------------- gan
@@ -400,7 +448,8 @@ def case_paths(tmp):
     check('paths: genc eval from another folder finds the data through the checkpoint', rc == 0, err[-2000:])
 
 
-CASES = {'vae': case_vae, 'gan': case_gan, 'diffusion': case_diffusion, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths}
+CASES = {'vae': case_vae, 'gan': case_gan, 'diffusion': case_diffusion, 'gpt': case_gpt, 'resume': case_resume,
+         'errors': case_errors, 'paths': case_paths}
 
 
 def main():

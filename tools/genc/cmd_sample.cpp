@@ -15,7 +15,8 @@ Action setup_sample(CLI::App& sub) {
   sub.add_option("checkpoint", r->checkpoint, "A checkpoint written by genc run (OUT/checkpoints/step_N.pt)")
       ->required();
   sub.add_option("-n", r->n, "Number of samples")->check(CLI::Range(int64_t{1}, int64_t{4096}))->capture_default_str();
-  sub.add_option("-o,--output", r->out, "The file to write (atomically): .png (image grid or 2-D scatter plot) or .npy (2-D points)")->capture_default_str();
+  sub.add_option("-o,--output", r->out, "The file to write (atomically): .png (image grid or 2-D scatter plot), .npy (2-D points) or .txt (text models); default: grid.png, text models print to stdout");
+  sub.add_option("--prompt", r->prompt, "Text a text model continues (at most its context long)");
   sub.add_option("--seed", r->seed, "Seed of the sampler's noise")->capture_default_str();
   sub.footer("Exit status: 0 success, 1 user error (missing, corrupt or foreign checkpoint; nothing is written),\n"
              "2 internal error.");
