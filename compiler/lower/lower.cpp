@@ -22,6 +22,7 @@ std::optional<TrainingProgram> lower_objective(const ir::Model& model, Diagnosti
   if (name == "elbo") return lower_elbo(model, diags);
   if (name == "gan") return lower_gan(model, diags);
   if (name == "classify") return lower_classify(model, diags);
+  if (name == "nll" && model.role("flow")) return lower_flow_nll(model, diags);
   if (name == "nll" || name == "denoise") {
     diags.report(DiagKind::NoTrainingLoop, model.objective->loc, {name});
     return std::nullopt;

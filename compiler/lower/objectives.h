@@ -16,6 +16,8 @@ namespace genc::lower {
 std::optional<TrainingProgram> lower_elbo(const ir::Model& model, DiagnosticEngine& diags);
 std::optional<TrainingProgram> lower_gan(const ir::Model& model, DiagnosticEngine& diags);
 std::optional<TrainingProgram> lower_classify(const ir::Model& model, DiagnosticEngine& diags);
+/// nll for a model with a flow role.
+std::optional<TrainingProgram> lower_flow_nll(const ir::Model& model, DiagnosticEngine& diags);
 
 /// The model's first role of kind `role_kind`, or a MissingRole error (null).
 const ir::Function* require_role(const ir::Model& model, const char* role_kind, DiagnosticEngine& diags);
