@@ -11,6 +11,9 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
           below the untrained generator's, and its samples cover >= 8 of the 10 classes.
   resume  N steps straight and N/2 steps + `--resume` to N log identical losses, and sample
           identical grids (a VAE, and a DCGAN with batch norm and two optimizers).
+  flow    examples/realnvp_moons.gen (3000 steps) reaches a test NLL below 0.45 nats; its
+          2000 samples (`sample 2000 every`, and `genc sample -o .npy` of the checkpoint) have
+          >= 90% within 0.15 of the moons (toy_curves.py); `genc eval` reports the same NLL.
   errors  bad input (missing data file, truncated / foreign checkpoints, a loss that becomes
           NaN, an unwritable output directory, a compile error) exits 1 with one
           `genc: error:` line (diagnostics for compile errors) and leaves no output files.
@@ -138,6 +141,54 @@ def case_vae(tmp):
     check('vae: genc eval reports the ELBO of the last eval (within noise)', abs(rep['elbo'] - elbo) < 1.0, str(rep))
     check('vae: the IW-20 bound is at least the ELBO', rep['iw_elbo'] >= rep['elbo'] - 0.05 and rep['iw'] == 20,
           str(rep))
+
+
+# -------------------------------------------------------------------------------------- flow
+
+FLOW_NLL_MAX = 0.45       # nats; measured 0.31 after 3000 steps
+FLOW_NEAR_MOONS = 0.90    # share of samples within 0.15 of the moons; measured 0.99
+
+
+def case_flow(tmp):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import toy_curves
+    src = os.path.join(tmp, 'realnvp_moons.gen')
+    with open(example('realnvp_moons.gen')) as f:
+        text = f.read()
+    header = 'eval on moons_test every 1000 steps'
+    assert header in text, header
+    with open(src, 'w') as f:
+        f.write(text.replace(header, header + '\n  sample 2000 every 3000 steps to "samples"'))
+    out = os.path.join(tmp, 'flow')
+    genc_ok('run', src, '--device', 'cpu', '--out', out)
+    tests = [m for m in read_metrics(out) if m['split'] == 'test']
+    check('flow: a test record every 1000 steps', [m['step'] for m in tests] == [1000, 2000, 3000], str(tests))
+    nll = tests[-1]['nll'] if tests else float('inf')
+    print(f'  test NLL after 3000 steps: {nll:.4f} nats ({tests[-1]["bpd"] if tests else "?"} bits/dim)')
+    check(f'flow: test NLL < {FLOW_NLL_MAX} nats', nll < FLOW_NLL_MAX, str(tests))
+    check('flow: bpd = nll / (2 ln 2)', bool(tests) and abs(tests[-1]['bpd'] - nll / (2 * 0.6931471805599453)) < 1e-4,
+          str(tests))
+
+    periodic = os.path.join(out, 'samples', 'step_00003000.npy')
+    check('flow: `sample 2000 every` writes .npy points and a scatter plot',
+          os.path.exists(periodic) and os.path.exists(periodic[:-4] + '.png'), str(files_under(out)))
+    if os.path.exists(periodic):
+        share = toy_curves.share_near_moons(toy_curves.read_npy_points(periodic))
+        print(f'  periodic samples within 0.15 of the moons: {share:.3f}')
+        check(f'flow: >= {FLOW_NEAR_MOONS:.0%} of the periodic samples near the moons', share >= FLOW_NEAR_MOONS)
+
+    ck = checkpoint(out, 3000)
+    npy = os.path.join(tmp, 'points.npy')
+    genc_ok('sample', ck, '-n', '2000', '-o', npy, '--seed', '5')
+    points = toy_curves.read_npy_points(npy)
+    share = toy_curves.share_near_moons(points)
+    print(f'  genc sample: {len(points)} points, {share:.3f} within 0.15 of the moons')
+    check('flow: genc sample writes 2000 points', len(points) == 2000)
+    check(f'flow: >= {FLOW_NEAR_MOONS:.0%} of genc sample\'s points near the moons', share >= FLOW_NEAR_MOONS)
+
+    rep = json.loads(genc_ok('eval', ck, '--json').strip().splitlines()[-1])
+    print(f'  genc eval: {rep}')
+    check('flow: genc eval reports the NLL of the last eval', abs(rep.get('nll', float('inf')) - nll) < 1e-3, str(rep))
 
 
 # --------------------------------------------------------------------------------------- gan
@@ -371,7 +422,7 @@ def case_paths(tmp):
     check('paths: genc eval from another folder finds the data through the checkpoint', rc == 0, err[-2000:])
 
 
-CASES = {'vae': case_vae, 'gan': case_gan, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths}
+CASES = {'vae': case_vae, 'gan': case_gan, 'flow': case_flow, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths}
 
 
 def main():
