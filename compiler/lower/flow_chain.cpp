@@ -122,4 +122,27 @@ ValueRef flow_inverse(GraphBuilder& b, const ir::Function& flow, ValueRef y, siz
   return y;
 }
 
+std::vector<LinkCheck> flow_link_checks(const ir::Function& flow) {
+  const ir::Graph& g = flow.graph;
+  std::vector<LinkCheck> out;
+  for (NodeId id : flow_chain(flow)) {
+    const Node& n = g.node(id);
+    LinkCheck c;
+    c.op = n.op;
+    c.block = n.op == Op::InvertibleStep ? ir::attr_string(n.attrs, "block") : std::string(ir::op_name(n.op));
+    c.loc = n.loc;
+    c.has_inverse = n.op != Op::InvertibleStep;
+    GraphBuilder b(n.loc);
+    ValueRef x = b.input("x", g.type(n.inputs[0]));
+    std::map<NodeId, NodeId> done;
+    ValueRef y = copy_value(b, g, {id, 0}, n.inputs[0], x, done);
+    b.output("y", y);
+    b.output("logdet", {y.node, 1});
+    if (c.has_inverse) b.output("x_rec", invert_link(b, g, id, y));
+    c.routine = b.finish("verify " + c.block);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace genc::lower

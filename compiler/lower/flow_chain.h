@@ -34,4 +34,19 @@ FlowForward flow_forward(GraphBuilder& b, const ir::Function& flow, ir::ValueRef
 /// No link in the range may be underivable.
 ir::ValueRef flow_inverse(GraphBuilder& b, const ir::Function& flow, ir::ValueRef y, size_t first, size_t last);
 
+/// One link of a flow run on its own, for `genc check --verify`: a routine on input "x" (the
+/// link's x) with outputs "y" and "logdet" (the link's forward) and, when its inverse is
+/// derived, "x_rec" (the inverse of y). Its outputs are not per-example scalars, so it is
+/// not a plan routine.
+struct LinkCheck {
+  std::string block;  ///< the op's spelling, or the user invertible's name
+  ir::Op op;
+  SourceRange loc;    ///< where the flow calls it
+  bool has_inverse = false;
+  Routine routine;
+};
+
+/// Every link of `flow`, chain order.
+std::vector<LinkCheck> flow_link_checks(const ir::Function& flow);
+
 }  // namespace genc::lower

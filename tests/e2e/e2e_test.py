@@ -14,6 +14,9 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
   flow    examples/realnvp_moons.gen (3000 steps) reaches a test NLL below 0.45 nats; its
           2000 samples (`sample 2000 every`, and `genc sample -o .npy` of the checkpoint) have
           >= 90% within 0.15 of the moons (toy_curves.py); `genc eval` reports the same NLL.
+  verify  `genc check --verify` passes every builtin invertible step (tests/e2e/verify/
+          builtin_steps.gen) and fails a user invertible whose logdet is wrong, naming the
+          block and its line.
   errors  bad input (missing data file, truncated / foreign checkpoints, a loss that becomes
           NaN, an unwritable output directory, a compile error) exits 1 with one
           `genc: error:` line (diagnostics for compile errors) and leaves no output files.
@@ -189,6 +192,23 @@ def case_flow(tmp):
     rep = json.loads(genc_ok('eval', ck, '--json').strip().splitlines()[-1])
     print(f'  genc eval: {rep}')
     check('flow: genc eval reports the NLL of the last eval', abs(rep.get('nll', float('inf')) - nll) < 1e-3, str(rep))
+
+
+def case_verify(tmp):
+    steps = os.path.join(ROOT, 'tests', 'e2e', 'verify', 'builtin_steps.gen')
+    rc, out, err = genc('check', '--verify', steps)
+    print(out)
+    check('verify: every builtin step passes', rc == 0 and 'checked 15 invertible steps, 0 failed' in out, out + err)
+    for op in ['dequantize', 'logit', 'squeeze', 'invconv1x1', 'actnorm', 'affine_coupling', 'additive_coupling',
+               'permute']:
+        check(f'verify: {op} is checked', f"'{op}'" in out, out)
+    wrong = os.path.join(ROOT, 'tests', 'e2e', 'verify', 'wrong_logdet.gen')
+    rc, out, err = genc('check', '--verify', wrong)
+    print(out + err)
+    check('verify: a wrong user logdet fails with exit 1', rc == 1, out + err)
+    check('verify: the error names the block and its line',
+          "wrong_logdet.gen:13:9: error: invertible 'double_it' fails --verify: its logdet differs" in err, err)
+    check('verify: the steps that are right still pass', "ok   m.f 'actnorm'" in out, out)
 
 
 # --------------------------------------------------------------------------------------- gan
@@ -422,7 +442,7 @@ def case_paths(tmp):
     check('paths: genc eval from another folder finds the data through the checkpoint', rc == 0, err[-2000:])
 
 
-CASES = {'vae': case_vae, 'gan': case_gan, 'flow': case_flow, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths}
+CASES = {'vae': case_vae, 'gan': case_gan, 'flow': case_flow, 'verify': case_verify, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths}
 
 
 def main():
