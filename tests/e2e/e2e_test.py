@@ -16,7 +16,7 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
           >= 90% within 0.15 of the moons (toy_curves.py); `genc eval` reports the same NLL.
   verify  `genc check --verify` passes every builtin invertible step (tests/e2e/verify/
           builtin_steps.gen) and fails a user invertible whose logdet is wrong, naming the
-          block and its line.
+          block and its line; samples that are not finite are an error that writes nothing.
   errors  bad input (missing data file, truncated / foreign checkpoints, a loss that becomes
           NaN, an unwritable output directory, a compile error) exits 1 with one
           `genc: error:` line (diagnostics for compile errors) and leaves no output files.
@@ -209,6 +209,19 @@ def case_verify(tmp):
     check('verify: the error names the block and its line',
           "wrong_logdet.gen:13:9: error: invertible 'double_it' fails --verify: its logdet differs" in err, err)
     check('verify: the steps that are right still pass', "ok   m.f 'actnorm'" in out, out)
+
+    # Non-finite samples (a prior scaled past float32's range) are an error that writes nothing.
+    hot = os.path.join(tmp, 'hot.gen')
+    with open(example('realnvp_moons.gen')) as f:
+        text = f.read()
+    with open(hot, 'w') as f:
+        f.write(text.replace('  objective nll\n', '  objective nll\n  sampler inverse(temperature: 1e38)\n'))
+    genc_ok('run', hot, '--steps', '20', '--device', 'cpu', '--out', os.path.join(tmp, 'hot'))
+    points = os.path.join(tmp, 'hot.npy')
+    rc, out, err = genc('sample', checkpoint(os.path.join(tmp, 'hot'), 20), '-n', '200', '-o', points)
+    check('verify: non-finite samples exit 1 with one error line and no file',
+          rc == 1 and 'non-finite values' in err and err.count('genc: error:') == 1 and not os.path.exists(points),
+          err)
 
 
 # --------------------------------------------------------------------------------------- gan
