@@ -347,6 +347,13 @@ Data Executor::sample(int64_t n, uint64_t seed, const std::vector<int64_t>& prom
     }
   });
   GENC_ASSERT(out.x.defined(), "the sampler returns no x");
+  if (out.x.is_floating_point() && !is_finite(out.x)) {
+    // (A flow's inverse can overflow where training never went: exp of a large log-scale.)
+    int64_t bad = (~at::isfinite(out.x)).reshape({out.x.size(0), -1}).any(1).sum().item<int64_t>();
+    throw RuntimeUserError(fmt::format("{} of the {} samples drawn hold non-finite values (NaN or inf); "
+                                       "nothing is written (a lower sampler temperature or more training may help)",
+                                       bad, n));
+  }
   return out;
 }
 

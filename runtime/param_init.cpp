@@ -111,11 +111,13 @@ void init_node_params(ParamModule& m, const ir::Node& node, const std::vector<ir
       break;
     }
     case Op::ActNorm:
+    case Op::ActNormInv:  // (a plan's inverse steps use their forward node's parameters)
       m.register_parameter("loc", at::zeros({x[0]}));
       m.register_parameter("logscale", at::zeros({x[0]}));
       m.register_buffer("initialized", at::zeros({}));
       break;
     case Op::InvConv1x1:
+    case Op::InvConv1x1Inv:
       m.register_parameter("weight", std::get<0>(at::linalg_qr(normal({x[0], x[0]}, 1.0, gen))).contiguous());
       break;
     default:

@@ -122,4 +122,35 @@ ShapeResult shape_squeeze(const ShapeCall& call) {
   return with_logdet(f32({4 * x[0], x[1] / 2, x[2] / 2}));
 }
 
+// affine_coupling_inv / additive_coupling_inv(y, net_out) with `mask`: the net output of
+// the forward coupling, computed from y's conditioning half. -> y's type.
+ShapeResult shape_coupling_inverse(const ShapeCall& call) {
+  for (int i = 0; i < 2; ++i)
+    if (auto err = require_f32(call, i)) return *err;
+  AttrReader attrs(call);
+  MaskSplit split;
+  if (auto err = split_by_mask(call, attrs, split)) return *err;
+  int64_t needed = call.op == Op::AffineCouplingInv ? 2 * split.rest : split.rest;
+  if (call.in(1).numel() != needed)
+    return shape_error(fmt::format("'{}' needs a net output of {} elements, got {}", call.spelling(),
+                                   needed, shape_str(call.in(1).dims)),
+                       1);
+  return ShapeResult::success({call.in(0)});
+}
+
+// actnorm_inv, invconv1x1_inv, permute_inv, logit_inv, dequantize_inv: y -> x of y's type.
+ShapeResult shape_inverse_same(const ShapeCall& call) {
+  if (auto err = require_f32(call, 0)) return *err;
+  if (call.in(0).rank() == 0) return form_error(call, 0, "at least one dimension");
+  return ShapeResult::success({call.in(0)});
+}
+
+// unsqueeze: depth-to-space, [4C,H,W] -> [C,2H,2W] (squeeze's inverse).
+ShapeResult shape_unsqueeze(const ShapeCall& call) {
+  if (auto err = require_f32(call, 0)) return *err;
+  const std::vector<int64_t>& x = call.in(0).dims;
+  if (x.size() != 3 || x[0] % 4 != 0) return form_error(call, 0, "[4C,H,W]");
+  return ShapeResult::success({f32({x[0] / 4, 2 * x[1], 2 * x[2]})});
+}
+
 }  // namespace genc::ir::shapes

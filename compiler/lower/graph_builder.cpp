@@ -26,7 +26,7 @@ ValueRef GraphBuilder::input(const std::string& name, const ir::ValueType& type)
   return {graph_.add(std::move(n)), 0};
 }
 
-ValueRef GraphBuilder::op(Op op, std::vector<ValueRef> inputs, ir::Attrs attrs) {
+ValueRef GraphBuilder::op(Op op, std::vector<ValueRef> inputs, ir::Attrs attrs, std::string name) {
   std::vector<ir::ValueType> types;
   for (const ValueRef& v : inputs) types.push_back(graph_.type(v));
   ir::ShapeResult r = ir::infer_shape(op, types, attrs);
@@ -40,8 +40,16 @@ ValueRef GraphBuilder::op(Op op, std::vector<ValueRef> inputs, ir::Attrs attrs) 
   n.inputs = std::move(inputs);
   n.outputs = std::move(r.outputs);
   n.attrs = std::move(attrs);
+  n.name = std::move(name);
   n.loc = loc_;
   return {graph_.add(std::move(n)), 0};
+}
+
+ir::NodeId GraphBuilder::copy(const Node& node, std::vector<ValueRef> inputs) {
+  GENC_ASSERT(inputs.size() == node.inputs.size(), "copy: wrong operand count");
+  Node n = node;
+  n.inputs = std::move(inputs);
+  return graph_.add(std::move(n));
 }
 
 ValueRef GraphBuilder::constant(double value) { return op(Op::Const, {}, {{"value", value}}); }

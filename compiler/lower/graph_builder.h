@@ -27,7 +27,11 @@ class GraphBuilder {
   ir::ValueRef input(const std::string& name, const ir::ValueType& type);
   /// A node of `op` whose type is inferred; a failure is an internal error (lowering
   /// only combines values whose types sema has already checked).
-  ir::ValueRef op(ir::Op op, std::vector<ir::ValueRef> inputs, ir::Attrs attrs = {});
+  /// `name` names a parameterised node's parameters (an inverse step reusing its forward's).
+  ir::ValueRef op(ir::Op op, std::vector<ir::ValueRef> inputs, ir::Attrs attrs = {}, std::string name = {});
+  /// A copy of a role graph's `node` reading `inputs`: its attributes, parameter name and
+  /// location kept (a coupling net re-run by a flow's inverse).
+  ir::NodeId copy(const ir::Node& node, std::vector<ir::ValueRef> inputs);
   /// A scalar constant f32[].
   ir::ValueRef constant(double value);
   /// Copies `role`'s graph with fresh ids, its i-th parameter bound to `args[i]`.
@@ -36,6 +40,7 @@ class GraphBuilder {
   void output(const std::string& name, ir::ValueRef value);
 
   const ir::ValueType& type(ir::ValueRef v) const { return graph_.type(v); }
+  const ir::Graph& graph() const { return graph_; }
 
   /// The finished routine, without the nodes no output depends on (the DCE pass).
   Routine finish(std::string name);

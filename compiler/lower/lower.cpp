@@ -24,6 +24,7 @@ std::optional<TrainingProgram> lower_objective(const ir::Model& model, Diagnosti
   if (name == "classify") return lower_classify(model, diags);
   if (name == "denoise") return lower_denoise(model, diags);
   if (name == "nll" && model.role("autoregressive")) return lower_autoregressive(model, diags);
+  if (name == "nll" && model.role("flow")) return lower_flow_nll(model, diags);
   if (name == "nll") {
     diags.report(DiagKind::NoTrainingLoop, model.objective->loc, {name});
     return std::nullopt;

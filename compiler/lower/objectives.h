@@ -19,6 +19,8 @@ std::optional<TrainingProgram> lower_denoise(const ir::Model& model, DiagnosticE
 std::optional<TrainingProgram> lower_classify(const ir::Model& model, DiagnosticEngine& diags);
 /// nll of a model with an autoregressive role (lower_autoregressive.cpp).
 std::optional<TrainingProgram> lower_autoregressive(const ir::Model& model, DiagnosticEngine& diags);
+/// nll for a model with a flow role.
+std::optional<TrainingProgram> lower_flow_nll(const ir::Model& model, DiagnosticEngine& diags);
 
 /// The model's first role of kind `role_kind`, or a MissingRole error (null).
 const ir::Function* require_role(const ir::Model& model, const char* role_kind, DiagnosticEngine& diags);

@@ -8,7 +8,8 @@
 //   npy(path)                       x the array's shape without its first axis
 //   csv(path)                       x [columns]
 //   text(path, context, split, holdout)  x tokens[context] of 256 (byte windows)
-//   moons circles eight_gaussians checkerboard swiss_roll (n, noise)   x [2]
+//   moons circles eight_gaussians checkerboard swiss_roll (n, noise, split)   x [2]; the
+//                                   "test" split is drawn from another random stream
 // Transforms: binarize(threshold) and scale(lo, hi) keep the type, flatten makes it
 // [N], tokens(levels) makes integer tokens of `levels` values.
 #include "compiler/sema/data.h"
@@ -33,11 +34,11 @@ const OptionTable& source_table() {
                                     {"npy", "path: string"},
                                     {"csv", "path: string"},
                                     {"text", "path: string, context: int = 128, split: \"train\"|\"test\" = \"train\", holdout: float = 0.1"},
-                                    {"moons", "n: int = 10000, noise: float = 0.05"},
-                                    {"circles", "n: int = 10000, noise: float = 0.05"},
-                                    {"eight_gaussians", "n: int = 10000, noise: float = 0.02"},
-                                    {"checkerboard", "n: int = 10000, noise: float = 0.0"},
-                                    {"swiss_roll", "n: int = 10000, noise: float = 0.5"},
+                                    {"moons", "n: int = 10000, noise: float = 0.05, split: \"train\"|\"test\" = \"train\""},
+                                    {"circles", "n: int = 10000, noise: float = 0.05, split: \"train\"|\"test\" = \"train\""},
+                                    {"eight_gaussians", "n: int = 10000, noise: float = 0.02, split: \"train\"|\"test\" = \"train\""},
+                                    {"checkerboard", "n: int = 10000, noise: float = 0.0, split: \"train\"|\"test\" = \"train\""},
+                                    {"swiss_roll", "n: int = 10000, noise: float = 0.5, split: \"train\"|\"test\" = \"train\""},
                                 });
   return t;
 }

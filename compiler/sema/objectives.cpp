@@ -164,11 +164,15 @@ void check_discriminator_result(const ir::Setting& objective, const std::vector<
 
 void check_sampler(const ir::Setting& sampler, const std::vector<RoleInfo>& roles,
                    DiagnosticEngine& diags) {
-  RoleKind needs = sampler.name == "sample" ? RoleKind::Autoregressive : RoleKind::Denoiser;
+  RoleKind needs = sampler.name == "sample"    ? RoleKind::Autoregressive
+                  : sampler.name == "inverse" ? RoleKind::Flow
+                                              : RoleKind::Denoiser;
   if (find_role(roles, needs)) return;
+  const char* role = needs == RoleKind::Denoiser ? "a denoiser"
+                     : needs == RoleKind::Flow   ? "a flow"
+                                                 : "an autoregressive";
   diags.report(DiagKind::TypeError, sampler.loc,
-               {fmt::format("sampler '{}' needs {} role", sampler.name,
-                            needs == RoleKind::Denoiser ? "a denoiser" : "an autoregressive")});
+               {fmt::format("sampler '{}' needs {} role", sampler.name, role)});
 }
 
 }  // namespace

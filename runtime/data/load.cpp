@@ -14,6 +14,7 @@
 #include "runtime/data/image_folder.h"
 #include "runtime/data/npy.h"
 #include "runtime/data/text.h"
+#include "runtime/data/rng.h"
 #include "runtime/data/toy.h"
 #include "runtime/data/transforms.h"
 #include "runtime/errors.h"
@@ -39,8 +40,11 @@ Data load_source(const ir::Setting& s, const LoadOptions& options) {
                                                       {"eight_gaussians", eight_gaussians},
                                                       {"checkerboard", checkerboard},
                                                       {"swiss_roll", swiss_roll}};
+  // The test split: the same set drawn from another stream of the seed.
+  constexpr uint64_t kTestStream = 0x7e57;
+  const uint64_t seed = ir::attr_string_or(a, "split", "train") == "test" ? mix_seed(options.seed, kTestStream) : options.seed;
   for (const auto& [name, make] : kToys)
-    if (s.name == name) return {make(ir::attr_int(a, "n"), ir::attr_float(a, "noise"), options.seed), std::nullopt};
+    if (s.name == name) return {make(ir::attr_int(a, "n"), ir::attr_float(a, "noise"), seed), std::nullopt};
   internal_error("load_dataset: unknown data source '" + s.name + "'");
 }
 

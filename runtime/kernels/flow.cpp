@@ -1,7 +1,7 @@
 // Forward kernels of the flow ops: coupling masks, affine/additive couplings, actnorm (with
 // Glow's data-dependent initialisation), invertible 1x1 convolutions, permutations,
-// squeeze, logit, dequantize and the marker of a user invertible step. Each invertible
-// step returns (y, logdet [B]).
+// squeeze, logit, dequantize and the marker of a user invertible step (each returns
+// (y, logdet [B])), and the inverse steps a flow's sampler runs (y -> x).
 #include <cmath>
 
 #include "runtime/data/rng.h"
@@ -227,6 +227,84 @@ class InvertibleStepKernel : public Kernel {
   int y_in_, logdet_in_, y_, logdet_;
 };
 
+/// The inverse steps, y -> x, each undoing its forward kernel above: couplings take the net
+/// output computed from y's conditioning half (which the forward step passed unchanged).
+class InverseStepKernel : public Kernel {
+ public:
+  explicit InverseStepKernel(const KernelSpec& s)
+      : op_(s.node.op), y_(s.in[0]), x_(s.out[0]), rank_(s.input_types[0].rank()) {
+    ir::OpAttrs a = s.attrs();
+    if (op_ == Op::AffineCouplingInv || op_ == Op::AdditiveCouplingInv) {
+      net_ = s.in[1];
+      rest_ = mask_indices(a.string("mask"), s.input_types[0].dims, s.device).rest;
+    }
+    if (op_ == Op::ActNormInv) {
+      loc_ = s.params->get("loc");
+      logscale_ = s.params->get("logscale");
+    }
+    if (op_ == Op::InvConv1x1Inv) weight_ = s.params->get("weight");
+    if (op_ == Op::PermuteInv) {
+      int64_t c = s.input_types[0].dims[0];
+      std::vector<int64_t> order(static_cast<size_t>(c));
+      for (int64_t i = 0; i < c; ++i) order[static_cast<size_t>(i)] = c - 1 - i;
+      if (a.string("order") == "random") {  // the forward kernel's shuffle, then inverted
+        Rng rng(static_cast<uint64_t>(a.integer("seed")));
+        for (int64_t i = c - 1; i > 0; --i) std::swap(order[i], order[rng.below(static_cast<uint64_t>(i + 1))]);
+      }
+      std::vector<int64_t> inverse(order.size());
+      for (size_t i = 0; i < order.size(); ++i) inverse[static_cast<size_t>(order[i])] = static_cast<int64_t>(i);
+      index_ = at::tensor(inverse, at::kLong).to(s.device);
+    }
+    if (op_ == Op::LogitInv) alpha_ = a.number("alpha");
+    if (op_ == Op::DequantizeInv) levels_ = static_cast<double>(a.integer("levels"));
+  }
+  void run(Frame& f) override {
+    const at::Tensor& y = f.slots[y_];
+    switch (op_) {
+      case Op::AffineCouplingInv:
+      case Op::AdditiveCouplingInv: {
+        at::Tensor yf = flat(y), o = flat(f.slots[net_]);
+        at::Tensor rest = yf.index_select(1, rest_);
+        int64_t r = rest.size(1);
+        at::Tensor x_rest = op_ == Op::AffineCouplingInv ? (rest - o.narrow(1, r, r)) * (-o.narrow(1, 0, r)).exp()
+                                                         : rest - o;
+        f.slots[x_] = yf.index_copy(1, rest_, x_rest).view(y.sizes());
+        break;
+      }
+      case Op::ActNormInv:
+        f.slots[x_] = y * per_channel((-logscale_).exp(), rank_) - per_channel(loc_, rank_);
+        break;
+      case Op::InvConv1x1Inv: {
+        at::Tensor w = at::inverse(weight_);
+        if (rank_ == 1) f.slots[x_] = at::matmul(y, w.t());
+        if (rank_ == 2) f.slots[x_] = at::conv1d(y, w.unsqueeze(-1));
+        if (rank_ == 3) f.slots[x_] = at::conv2d(y, w.unsqueeze(-1).unsqueeze(-1));
+        break;
+      }
+      case Op::PermuteInv:
+        f.slots[x_] = y.index_select(1, index_);
+        break;
+      case Op::Unsqueeze: {
+        int64_t b = y.size(0), c = y.size(1) / 4, h = y.size(2), w = y.size(3);
+        f.slots[x_] = y.view({b, c, 2, 2, h, w}).permute({0, 1, 4, 2, 5, 3}).reshape({b, c, 2 * h, 2 * w});
+        break;
+      }
+      case Op::LogitInv:
+        f.slots[x_] = (y.sigmoid() - alpha_) / (1 - 2 * alpha_);
+        break;
+      default:  // dequantize_inv
+        f.slots[x_] = ((y * levels_).floor() / (levels_ - 1)).clamp(0.0, 1.0);
+        break;
+    }
+  }
+
+ private:
+  Op op_;
+  int y_, x_, rank_, net_ = -1;
+  at::Tensor rest_, loc_, logscale_, weight_, index_;
+  double alpha_ = 0.0, levels_ = 0.0;
+};
+
 }  // namespace
 
 std::unique_ptr<Kernel> make_flow(const KernelSpec& spec) {
@@ -241,6 +319,14 @@ std::unique_ptr<Kernel> make_flow(const KernelSpec& spec) {
     case Op::Logit:
     case Op::Dequantize: return std::make_unique<FixedStepKernel>(spec);
     case Op::InvertibleStep: return std::make_unique<InvertibleStepKernel>(spec);
+    case Op::AffineCouplingInv:
+    case Op::AdditiveCouplingInv:
+    case Op::ActNormInv:
+    case Op::InvConv1x1Inv:
+    case Op::PermuteInv:
+    case Op::Unsqueeze:
+    case Op::LogitInv:
+    case Op::DequantizeInv: return std::make_unique<InverseStepKernel>(spec);
     default: not_in_family("flow", spec);
   }
 }

@@ -19,7 +19,7 @@ std::unique_ptr<Kernel> make_elementwise(const KernelSpec& spec);
 std::unique_ptr<Kernel> make_shape(const KernelSpec& spec);
 // objective.cpp: the training-objective ops (random draws, losses, gradient control)
 std::unique_ptr<Kernel> make_objective(const KernelSpec& spec);
-// flow.cpp: mask_select and the invertible steps, forward direction
+// flow.cpp: mask_select, the invertible steps and their inverses
 std::unique_ptr<Kernel> make_flow(const KernelSpec& spec);
 
 /// The internal error of a family factory asked for an op that ops.def does not assign to it.

@@ -16,6 +16,12 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
   gpt     a small byte-level GPT on a fortunes file trains GPT_STEPS steps to a test NLL below
           GPT_MAX_NATS nats per byte; `genc sample` prints text, -o x.txt writes it, --prompt
           continues a prefix, and a prompt longer than the context is one user error.
+  flow    examples/realnvp_moons.gen (3000 steps) reaches a test NLL below 0.45 nats; its
+          2000 samples (`sample 2000 every`, and `genc sample -o .npy` of the checkpoint) have
+          >= 90% within 0.15 of the moons (toy_curves.py); `genc eval` reports the same NLL.
+  verify  `genc check --verify` passes every builtin invertible step (tests/e2e/verify/
+          builtin_steps.gen) and fails a user invertible whose logdet is wrong, naming the
+          block and its line; samples that are not finite are an error that writes nothing.
   errors  bad input (missing data file, truncated / foreign checkpoints, a loss that becomes
           NaN, a model too big for memory, an unwritable output directory, a compile error) exits 1 with one
           `genc: error:` line (diagnostics for compile errors) and leaves no output files.
@@ -188,6 +194,84 @@ def case_gpt(tmp):
     cont = genc_ok('sample', ck, '-n', '2', '--prompt', prompt, '--seed', '2')
     check('gpt: --prompt continues the prefix', cont.count(prompt) >= 2, repr(cont))
     expect_user_error('a prompt longer than the context', ['sample', ck, '--prompt', 'x' * 65], 'longer than the context')
+
+
+# -------------------------------------------------------------------------------------- flow
+
+FLOW_NLL_MAX = 0.45       # nats; measured 0.31 after 3000 steps
+FLOW_NEAR_MOONS = 0.90    # share of samples within 0.15 of the moons; measured 0.99
+
+
+def case_flow(tmp):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import toy_curves
+    src = os.path.join(tmp, 'realnvp_moons.gen')
+    with open(example('realnvp_moons.gen')) as f:
+        text = f.read()
+    header = 'eval on moons_test every 1000 steps'
+    assert header in text, header
+    with open(src, 'w') as f:
+        f.write(text.replace(header, header + '\n  sample 2000 every 3000 steps to "samples"'))
+    out = os.path.join(tmp, 'flow')
+    genc_ok('run', src, '--device', 'cpu', '--out', out)
+    tests = [m for m in read_metrics(out) if m['split'] == 'test']
+    check('flow: a test record every 1000 steps', [m['step'] for m in tests] == [1000, 2000, 3000], str(tests))
+    nll = tests[-1]['nll'] if tests else float('inf')
+    print(f'  test NLL after 3000 steps: {nll:.4f} nats ({tests[-1]["bpd"] if tests else "?"} bits/dim)')
+    check(f'flow: test NLL < {FLOW_NLL_MAX} nats', nll < FLOW_NLL_MAX, str(tests))
+    check('flow: bpd = nll / (2 ln 2)', bool(tests) and abs(tests[-1]['bpd'] - nll / (2 * 0.6931471805599453)) < 1e-4,
+          str(tests))
+
+    periodic = os.path.join(out, 'samples', 'step_00003000.npy')
+    check('flow: `sample 2000 every` writes .npy points and a scatter plot',
+          os.path.exists(periodic) and os.path.exists(periodic[:-4] + '.png'), str(files_under(out)))
+    if os.path.exists(periodic):
+        share = toy_curves.share_near_moons(toy_curves.read_npy_points(periodic))
+        print(f'  periodic samples within 0.15 of the moons: {share:.3f}')
+        check(f'flow: >= {FLOW_NEAR_MOONS:.0%} of the periodic samples near the moons', share >= FLOW_NEAR_MOONS)
+
+    ck = checkpoint(out, 3000)
+    npy = os.path.join(tmp, 'points.npy')
+    genc_ok('sample', ck, '-n', '2000', '-o', npy, '--seed', '5')
+    points = toy_curves.read_npy_points(npy)
+    share = toy_curves.share_near_moons(points)
+    print(f'  genc sample: {len(points)} points, {share:.3f} within 0.15 of the moons')
+    check('flow: genc sample writes 2000 points', len(points) == 2000)
+    check(f'flow: >= {FLOW_NEAR_MOONS:.0%} of genc sample\'s points near the moons', share >= FLOW_NEAR_MOONS)
+
+    rep = json.loads(genc_ok('eval', ck, '--json').strip().splitlines()[-1])
+    print(f'  genc eval: {rep}')
+    check('flow: genc eval reports the NLL of the last eval', abs(rep.get('nll', float('inf')) - nll) < 1e-3, str(rep))
+
+
+def case_verify(tmp):
+    steps = os.path.join(ROOT, 'tests', 'e2e', 'verify', 'builtin_steps.gen')
+    rc, out, err = genc('check', '--verify', steps)
+    print(out)
+    check('verify: every builtin step passes', rc == 0 and 'checked 15 invertible steps, 0 failed' in out, out + err)
+    for op in ['dequantize', 'logit', 'squeeze', 'invconv1x1', 'actnorm', 'affine_coupling', 'additive_coupling',
+               'permute']:
+        check(f'verify: {op} is checked', f"'{op}'" in out, out)
+    wrong = os.path.join(ROOT, 'tests', 'e2e', 'verify', 'wrong_logdet.gen')
+    rc, out, err = genc('check', '--verify', wrong)
+    print(out + err)
+    check('verify: a wrong user logdet fails with exit 1', rc == 1, out + err)
+    check('verify: the error names the block and its line',
+          "wrong_logdet.gen:13:9: error: invertible 'double_it' fails --verify: its logdet differs" in err, err)
+    check('verify: the steps that are right still pass', "ok   m.f 'actnorm'" in out, out)
+
+    # Non-finite samples (a prior scaled past float32's range) are an error that writes nothing.
+    hot = os.path.join(tmp, 'hot.gen')
+    with open(example('realnvp_moons.gen')) as f:
+        text = f.read()
+    with open(hot, 'w') as f:
+        f.write(text.replace('  objective nll\n', '  objective nll\n  sampler inverse(temperature: 1e38)\n'))
+    genc_ok('run', hot, '--steps', '20', '--device', 'cpu', '--out', os.path.join(tmp, 'hot'))
+    points = os.path.join(tmp, 'hot.npy')
+    rc, out, err = genc('sample', checkpoint(os.path.join(tmp, 'hot'), 20), '-n', '200', '-o', points)
+    check('verify: non-finite samples exit 1 with one error line and no file',
+          rc == 1 and 'non-finite values' in err and err.count('genc: error:') == 1 and not os.path.exists(points),
+          err)
 
 
 # --------------------------------------------------------------------------------------- gan
@@ -448,8 +532,8 @@ def case_paths(tmp):
     check('paths: genc eval from another folder finds the data through the checkpoint', rc == 0, err[-2000:])
 
 
-CASES = {'vae': case_vae, 'gan': case_gan, 'diffusion': case_diffusion, 'gpt': case_gpt, 'resume': case_resume,
-         'errors': case_errors, 'paths': case_paths}
+CASES = {'vae': case_vae, 'gan': case_gan, 'flow': case_flow, 'verify': case_verify, 'diffusion': case_diffusion,
+         'gpt': case_gpt, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths}
 
 
 def main():

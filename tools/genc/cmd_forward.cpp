@@ -23,6 +23,8 @@ std::string runtime_executable() {
   return (ec ? std::filesystem::path("genc-runtime") : self.parent_path() / "genc-runtime").string();
 }
 
+}  // namespace
+
 int exec_runtime(const std::string& command, const std::vector<std::string>& args) {
   const std::string path = runtime_executable();
   std::vector<std::string> words{path, command};
@@ -41,8 +43,6 @@ int exec_runtime(const std::string& command, const std::vector<std::string>& arg
             << std::strerror(errno) << "); build it with scripts/build.sh\n";
   return 1;
 }
-
-}  // namespace
 
 Action setup_forward_to_runtime(CLI::App& sub) {
   sub.prefix_command();  // every argument after the name is kept, unparsed, in order

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -48,5 +49,14 @@ int guard_runtime(Session& session, const std::function<int()>& command);
 /// Takes every argument after the subcommand's name unparsed; the action executes
 /// genc-runtime (next to this executable) with the same subcommand and arguments.
 Action setup_forward_to_runtime(CLI::App& sub);
+/// Executes genc-runtime (next to this executable) with `command` and `args` in place of this
+/// process; returns 1 after printing why when it cannot be started (cmd_forward.cpp, in
+/// builds with the runtime).
+int exec_runtime(const std::string& command, const std::vector<std::string>& args);
+
+// genc-runtime's `verify FILE [--set ...]`: what `genc check --verify` runs after its checks.
+inline constexpr const char* kVerifyDescription =
+    "The numerical checks of every flow's invertible steps (genc check --verify runs it)";
+Action setup_verify(CLI::App& sub);
 
 }  // namespace genc::cli
