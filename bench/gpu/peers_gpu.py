@@ -86,12 +86,13 @@ def one_loss_step(net, batches, opt, mode):
     """The step of a model with one loss and one optimizer (the VAEs). The compiled modes compile
     the loss (forward and, through AOT autograd, backward); the fused optimizer runs eagerly."""
     loss_fn = net.loss if mode in ("eager", "graph") else torch.compile(net.loss, mode=compile_mode(mode))
+    static = mode == "graph"  # a captured graph keeps its gradient buffers; the others free them (PyTorch's default)
 
     def step():
         loss = loss_fn(batches.get())
         loss.backward()
         opt.step()
-        opt.zero_grad(set_to_none=False)
+        opt.zero_grad(set_to_none=not static)
         return loss.detach()
     return step
 
@@ -117,18 +118,20 @@ def build(model, mode, device):
     g, d = (g_net, d_net) if mode in ("eager", "graph") else (torch.compile(g_net, mode=compile_mode(mode)),
                                                               torch.compile(d_net, mode=compile_mode(mode)))
 
+    static = mode == "graph"  # a captured graph keeps its gradient buffers; the others free them (PyTorch's default)
+
     def step():
         real = batches.get()
         fake = g(torch.randn(real.shape[0], NZ, device=device))
         loss_d = F.softplus(-d(real)).mean() + F.softplus(d(fake.detach())).mean()
         loss_d.backward()
         opt_d.step()
-        opt_d.zero_grad(set_to_none=False)
+        opt_d.zero_grad(set_to_none=not static)
         loss_g = F.softplus(-d(fake)).mean()
         loss_g.backward()
         opt_g.step()
-        opt_g.zero_grad(set_to_none=False)
-        opt_d.zero_grad(set_to_none=False)  # D's gradients from the G step are not used
+        opt_g.zero_grad(set_to_none=not static)
+        opt_d.zero_grad(set_to_none=not static)  # D's gradients from the G step are not used
         return loss_g.detach()
     return batches, step
 

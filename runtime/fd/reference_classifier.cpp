@@ -2,7 +2,10 @@
 // temporary run directory, and loading it into an Executor with a FeatureNet.
 #include "runtime/fd/reference_classifier.h"
 
+#include <ftw.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -27,12 +30,17 @@ uint64_t fnv1a(std::string_view bytes, uint64_t h = 14695981039346656037ull) {
   return h;
 }
 
-/// Removes a directory tree when it goes out of scope.
+/// Removes a directory tree when it goes out of scope, ignoring errors. Through libc's nftw:
+/// std::filesystem::remove_all called a null function inside libstdc++ on the GPU machine
+/// (g++ 13 with PyTorch 2.11's libraries loaded), ending `genc eval --fd` with SIGSEGV.
 struct TreeRemover {
   std::string dir;
   ~TreeRemover() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
+    auto remove_entry = [](const char* path, const struct stat*, int, struct FTW*) {
+      std::remove(path);  // a file, or (FTW_DEPTH: after its contents) a directory
+      return 0;
+    };
+    nftw(dir.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
   }
 };
 

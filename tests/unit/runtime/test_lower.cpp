@@ -174,7 +174,7 @@ TEST(Lower, ObjectivesWithoutATrainingLoopAreDiagnosed) {
   EXPECT_FALSE(lower::lower(model, diags).has_value());
   ASSERT_EQ(diags.diagnostics().size(), 1u);
   EXPECT_EQ(diags.diagnostics()[0].kind, DiagKind::NoTrainingLoop);
-  EXPECT_EQ(diags.diagnostics()[0].message, "objective 'nll' has no generated training loop yet");
+  EXPECT_EQ(diags.diagnostics()[0].message, "objective 'nll' has no generated training loop for the roles of this model");
   EXPECT_TRUE(diags.diagnostics()[0].range.valid());
 }
 
