@@ -12,7 +12,11 @@ plan or the executor must not change a single bit of training. `--update` rewrit
 trace (only for a deliberate change of the numerics; say why in the commit).
 
 The thread count is pinned (OMP_NUM_THREADS=2, as on every machine of this project), since
-a different BLAS partitioning may round differently.
+a different BLAS partitioning may round differently, and so are the CPU kernels: OpenBLAS and
+oneDNN pick their kernels by the processor, and the DCGAN's trace differed in the 6th digit
+between an AMD EPYC and the machine of another session. OPENBLAS_CORETYPE=Haswell and
+ONEDNN_MAX_CPU_ISA=AVX2 (also as DNNL_MAX_CPU_ISA) select kernels every x86-64 machine with
+AVX2 runs the same way.
 """
 import argparse
 import json
@@ -36,7 +40,8 @@ def trace(genc, root, model):
         src = os.path.join(tmp, 'trace.gen')
         with open(src, 'w') as f:
             f.write(text)
-        env = dict(os.environ, OMP_NUM_THREADS='2')
+        env = dict(os.environ, OMP_NUM_THREADS='2', OPENBLAS_CORETYPE='Haswell', ONEDNN_MAX_CPU_ISA='AVX2',
+                   DNNL_MAX_CPU_ISA='AVX2')
         out = os.path.join(tmp, 'out')
         p = subprocess.run([genc, 'run', src, '--steps', str(STEPS), '--seed', str(SEED), '--device', 'cpu',
                             '--out', out], capture_output=True, env=env, timeout=1500)
