@@ -288,10 +288,14 @@ TrainSummary Trainer::run() {
       saved_at = step;
     }
     summary.last = std::move(m);
+    if (options_.stop_requested && options_.stop_requested()) {
+      summary.interrupted = true;
+      break;
+    }
   }
   check_finite();
   log(step);
-  if (config_.checkpoint.every > 0 && saved_at != step) save(step);
+  if ((config_.checkpoint.every > 0 || summary.interrupted) && saved_at != step) save(step);
   progress->finish();
   summary.steps = step;
   summary.epochs = epoch;

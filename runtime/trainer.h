@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <iosfwd>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,8 @@ struct TrainerOptions {
   std::string device;
   /// Progress output; null: standard output (live on a terminal).
   std::ostream* progress = nullptr;
+  /// Asked after every iteration; true stops the run there with a checkpoint (Ctrl-C).
+  std::function<bool()> stop_requested;
 };
 
 /// What a finished run reports.
@@ -46,6 +49,7 @@ struct TrainSummary {
   int64_t epochs = 0;               ///< the batcher's epoch at the end
   std::vector<StepMetrics> last;    ///< the last iteration's metrics
   std::optional<std::string> checkpoint;  ///< the final checkpoint, if one was written
+  bool interrupted = false;               ///< stopped early by stop_requested
 };
 
 /// One `train` block run. Usage: Trainer t(program, plan, config, options);

@@ -10,6 +10,7 @@
 
 #include "compiler/lower/summary.h"
 #include "runtime/errors.h"
+#include "runtime/run/interrupt.h"
 #include "runtime/run/memory_check.h"
 #include "runtime/run/run_dir.h"
 #include "runtime/trainer.h"
@@ -54,7 +55,7 @@ std::optional<PreparedRun> prepare_run(pipeline::Compilation& c, const RunReques
   return PreparedRun{std::move(*t), std::move(device), std::move(out), std::move(plan->resume_from)};
 }
 
-void execute_run(PreparedRun& run, std::ostream& log) {
+int execute_run(PreparedRun& run, std::ostream& log) {
   const Training& t = run.training;
   const bool resuming = run.resume_from.has_value();
   RunDir dir = run_dir(run.out, t.config);
@@ -64,6 +65,7 @@ void execute_run(PreparedRun& run, std::ostream& log) {
   o.source_text = t.source.text;
   o.overrides = t.source.overrides;
   o.device = run.device;
+  o.stop_requested = &InterruptGuard::interrupted;
 
   std::unique_ptr<Trainer> trainer = discarding_on_failure(dir, resuming, [&] {
     auto made = std::make_unique<Trainer>(t.program, t.train_index, t.plan, t.config, o);
@@ -78,12 +80,16 @@ void execute_run(PreparedRun& run, std::ostream& log) {
                                 fs::absolute(dir.checkpoints).string()});
 
   auto start = std::chrono::steady_clock::now();
+  InterruptGuard ctrl_c;
   TrainSummary summary = discarding_on_failure(dir, resuming, [&] { return trainer->run(); });
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   log << fmt::format("genc: trained {} to step {} (epoch {}) in {}; metrics in {}", t.model().name, summary.steps,
                      summary.epochs, duration(seconds), dir.metrics);
   if (summary.checkpoint) log << ", checkpoint " << *summary.checkpoint;
   log << "\n";
+  if (!summary.interrupted) return 0;
+  log << fmt::format("genc: interrupted at step {}; resume with genc run --resume {}\n", summary.steps, run.out);
+  return kInterruptedExit;
 }
 
 }  // namespace genc::runtime

@@ -31,7 +31,13 @@ std::optional<PreparedRun> prepare_run(pipeline::Compilation& c, const RunReques
 ///      after its checkpoint;
 ///   3. writes run.json, trains, and prints one line: steps, epochs, time, files.
 /// Throws RuntimeUserError; a fresh run that fails before producing anything leaves no
-/// files behind.
-void execute_run(PreparedRun& run, std::ostream& log);
+/// files behind. Returns 0, or kInterruptedExit after a Ctrl-C (SIGINT) that stopped
+/// training after an iteration: a checkpoint of that step is written and the line
+/// "interrupted at step N; resume with genc run --resume OUT" printed. A second Ctrl-C
+/// ends the process at once.
+int execute_run(PreparedRun& run, std::ostream& log);
+
+/// The exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+constexpr int kInterruptedExit = 130;
 
 }  // namespace genc::runtime

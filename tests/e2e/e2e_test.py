@@ -10,7 +10,8 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
   gan     a short GAN run lowers the Fréchet distance (reference classifier features) well
           below the untrained generator's, and its samples cover >= 8 of the 10 classes.
   resume  N steps straight and N/2 steps + `--resume` to N log identical losses, and sample
-          identical grids (a VAE, and a DCGAN with batch norm and two optimizers).
+          identical grids (a VAE, and a DCGAN with batch norm and two optimizers); Ctrl-C
+          stops a run with a checkpoint, exit 130 and the resume hint, and --resume goes on.
   diffusion examples/diffusion_moons.gen (3000 steps): DDIM samples lie near the moons far
           more often than the untrained model's (measured 0.62 of 2000 within 0.15; > 0.5 asserted).
   gpt     a small byte-level GPT on a fortunes file trains GPT_STEPS steps to a test NLL below
@@ -30,7 +31,9 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -356,9 +359,36 @@ def resume_case(tmp, name, src, header, steps):
         check(f'resume {name}: identical sample grids', f0.read() == f1.read())
 
 
+def ctrl_c_case(tmp):
+    """Ctrl-C (SIGINT) during training: the run stops after the current iteration with a
+    checkpoint of that step, exit 130 and the resume hint; --resume then finishes the run."""
+    out = os.path.join(tmp, 'ctrl_c')
+    p = subprocess.Popen([GENC, 'run', example('vae_fashion.gen'), '--device', 'cpu', '--steps', '1000000', '--out', out],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline and not os.path.exists(os.path.join(out, 'metrics.jsonl')):
+        time.sleep(0.2)
+    time.sleep(2)  # well inside training
+    p.send_signal(signal.SIGINT)
+    stdout, stderr = p.communicate(timeout=120)
+    stdout = stdout.decode('utf-8', 'replace')
+    m = re.search(r'genc: interrupted at step (\d+); resume with genc run --resume (\S+)', stdout)
+    check('resume: Ctrl-C exits 130 with "interrupted at step N; resume with genc run --resume OUT"',
+          p.returncode == 130 and m is not None and m.group(2) == out, f'rc={p.returncode}\n{stdout[-1500:]}{stderr[-800:]}')
+    if not m:
+        return
+    step = int(m.group(1))
+    check('resume: Ctrl-C wrote a checkpoint of the step it stopped at', os.path.exists(checkpoint(out, step)),
+          str(files_under(out)))
+    genc_ok('run', '--resume', out, '--steps', str(step + 20))
+    steps = [r['step'] for r in read_metrics(out) if r['split'] == 'train']
+    check('resume: --resume after Ctrl-C trains on to the requested step', steps and steps[-1] == step + 20, str(steps[-3:]))
+
+
 def case_resume(tmp):
     resume_case(tmp, 'vae', example('vae_fashion.gen'), 'train vae on fashion {', 40)
     resume_case(tmp, 'dcgan', example('dcgan_fashion.gen'), 'train dcgan on fashion {', 12)
+    ctrl_c_case(tmp)
 
 
 # ------------------------------------------------------------------------------------ errors

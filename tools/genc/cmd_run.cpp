@@ -35,8 +35,7 @@ int run_run(RunArgs& a) {
     std::optional<runtime::PreparedRun> run = runtime::prepare_run(session, r);
     if (!run) return std::max(session.finish(), 1);
     session.finish();  // warnings
-    runtime::execute_run(*run, std::cout);
-    return 0;
+    return runtime::execute_run(*run, std::cout);
   });
 }
 
