@@ -21,8 +21,6 @@
 namespace genc::lower {
 namespace {
 
-constexpr int64_t kFloatBytes = 4;
-
 int64_t output_elements(const ir::Node& node) {
   int64_t n = 0;
   for (const ir::ValueType& t : node.outputs) n += std::max<int64_t>(1, t.numel());

@@ -14,6 +14,9 @@
 
 namespace genc::lower {
 
+/// Bytes of one element: everything the summary counts is fp32.
+constexpr int64_t kFloatBytes = 4;
+
 /// One parameter node of a role: `q.h.linear0` (linear) with its weight and bias.
 struct ParamEntry {
   std::string role;  ///< "q"

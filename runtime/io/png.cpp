@@ -1,5 +1,6 @@
 // write_png_grid: quantize to bytes (x * 255 + 0.5, as torchvision's save_image), tile the
-// images into a padded grid tensor, encode it in memory with stb_image_write, write atomically.
+// images into a padded grid tensor, then write_png: encode in memory with stb_image_write,
+// write atomically.
 #include "runtime/io/png.h"
 
 #include <ATen/ops/zeros.h>
@@ -30,14 +31,16 @@ void write_png_grid(const std::string& path, const at::Tensor& images) {
     grid.narrow(1, top, h).narrow(2, left, w).copy_(bytes[i]);
   }
   const at::Tensor hwc = grid.permute({1, 2, 0}).contiguous();
+  write_png(path, static_cast<int>(grid_w), static_cast<int>(grid_h), static_cast<int>(c), hwc.data_ptr<uint8_t>());
+}
 
+void write_png(const std::string& path, int width, int height, int channels, const uint8_t* pixels) {
   std::string png;
   auto append = [](void* context, void* data, int size) {
     static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
   };
-  const int ok = stbi_write_png_to_func(append, &png, static_cast<int>(grid_w), static_cast<int>(grid_h),
-                                        static_cast<int>(c), hwc.data_ptr<uint8_t>(), static_cast<int>(grid_w * c));
-  GENC_ASSERT(ok != 0, "write_png_grid: PNG encoding failed");
+  const int ok = stbi_write_png_to_func(append, &png, width, height, channels, pixels, width * channels);
+  GENC_ASSERT(ok != 0, "write_png: PNG encoding failed");
   write_file_atomic(path, png);
 }
 

@@ -3,6 +3,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <cstdint>
 #include <string>
 
 namespace genc::runtime {
@@ -12,5 +13,9 @@ namespace genc::runtime {
 /// black padding around and between them (as torchvision's make_grid). C = 1 is written
 /// as a grayscale PNG, C = 3 as RGB. Throws RuntimeUserError if `path` cannot be written.
 void write_png_grid(const std::string& path, const at::Tensor& images);
+
+/// Writes `pixels` (row-major, `channels` bytes per pixel: 1 grayscale, 3 RGB) of a
+/// `width` x `height` image to `path` as a PNG, encoded in memory and written atomically.
+void write_png(const std::string& path, int width, int height, int channels, const uint8_t* pixels);
 
 }  // namespace genc::runtime

@@ -1,8 +1,6 @@
 // 2-D samples as .npy and as a scatter plot (see points.h).
 #include "runtime/io/points.h"
 
-#include <stb/stb_image_write.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -14,6 +12,7 @@
 
 #include "compiler/support/diagnostics.h"
 #include "runtime/io/atomic_file.h"
+#include "runtime/io/png.h"
 
 namespace genc::runtime {
 
@@ -77,13 +76,7 @@ void write_scatter_png(const std::string& path, const at::Tensor& points) {
       for (int dc = -1; dc <= 1; ++dc) set(r + dr, c + dc, kDot);
   }
 
-  std::string png;
-  auto append = [](void* context, void* data, int size) {
-    static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
-  };
-  const int ok = stbi_write_png_to_func(append, &png, kSize, kSize, 1, image.data(), kSize);
-  GENC_ASSERT(ok != 0, "write_scatter_png: PNG encoding failed");
-  write_file_atomic(path, png);
+  write_png(path, kSize, kSize, 1, image.data());
 }
 
 }  // namespace genc::runtime

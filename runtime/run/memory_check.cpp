@@ -31,7 +31,7 @@ void check_fits_in_memory(const lower::Summary& s, const c10::Device& device, in
   std::string largest;
   for (const auto& [entry, tensor] : s.largest(3)) {
     largest += fmt::format("{}{}.{} {} ({}, {})", largest.empty() ? "" : "; ", entry->node, tensor->name,
-                           ir::shape_str(tensor->dims), bytes(tensor->numel() * 4), entry->loc.str());
+                           ir::shape_str(tensor->dims), bytes(tensor->numel() * lower::kFloatBytes), entry->loc.str());
   }
   throw RuntimeUserError(fmt::format(
       "model '{}' needs about {} for one training iteration at batch {} (parameters {}, gradients {}, optimizer "
