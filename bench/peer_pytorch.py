@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Benchmark peer: the VAE and DCGAN of the "runtime" benchmark in PyTorch eager, with the
 same settings as bench/peer_vae.cpp and bench/peer_dcgan.cpp (same models, batch sizes,
-optimizers, data, per-epoch shuffled index_select batching). Prints steps/s.
+optimizers, data, per-epoch shuffled index_select batching), and the DDPM of
+examples/ddpm_fashion.gen (the UNet of stdlib/unet.gen, its training step and EMA). Prints steps/s.
 
 Run with Debian's interpreter, which has torch: /usr/bin/python3 bench/peer_pytorch.py --model vae
 """
 import argparse
 import gzip
+import math
 import os
 import time
 
@@ -86,6 +88,121 @@ class Discriminator(nn.Module):
         return self.fc(h.flatten(1))
 
 
+def sinusoidal(t, dim):
+    """genc's sinusoidal kernel: [sin(t w_i), cos(t w_i)], w_i = 10000^(-i / (dim/2)), integer t."""
+    half = dim // 2
+    w = torch.exp(torch.arange(half, device=t.device, dtype=torch.float32) * (-math.log(10000.0) / half))
+    a = t.float()[:, None] * w[None]
+    return torch.cat([a.sin(), a.cos()], 1)
+
+
+class TimeResBlock(nn.Module):
+    """stdlib/unet.gen time_resblock: GroupNorm, SiLU, 3x3 conv twice, the projected time
+    embedding added in between, a 1x1 conv shortcut."""
+
+    def __init__(self, cin, out, temb, groups=8):
+        super().__init__()
+        self.n1, self.c1 = nn.GroupNorm(groups, cin), nn.Conv2d(cin, out, 3, padding=1)
+        self.t = nn.Linear(temb, out)
+        self.n2, self.c2 = nn.GroupNorm(groups, out), nn.Conv2d(out, out, 3, padding=1)
+        self.skip = nn.Conv2d(cin, out, 1)
+
+    def forward(self, x, temb):
+        h = self.c1(F.silu(self.n1(x)))
+        h = h + self.t(F.silu(temb))[:, :, None, None]
+        h = self.c2(F.silu(self.n2(h)))
+        return h + self.skip(x)
+
+
+class UnetLevel(nn.Module):
+    """stdlib/unet.gen unet_level i and the levels below it."""
+
+    def __init__(self, cin, ch, mults, i, temb):
+        super().__init__()
+        c = ch * mults[i]
+        self.first = TimeResBlock(cin, c, temb)
+        self.last_level = i + 1 == len(mults)
+        if self.last_level:
+            self.second = TimeResBlock(c, c, temb)
+        else:
+            self.down = nn.Conv2d(c, c, 4, 2, 1)
+            self.inner = UnetLevel(c, ch, mults, i + 1, temb)
+            self.up = nn.ConvTranspose2d(ch * mults[i + 1], c, 4, 2, 1)
+            self.second = TimeResBlock(2 * c, c, temb)
+
+    def forward(self, h, temb):
+        h = self.first(h, temb)
+        if self.last_level:
+            return self.second(h, temb)
+        skip = h
+        h = self.up(self.inner(self.down(h), temb))
+        return self.second(torch.cat([h, skip], 1), temb)
+
+
+class Unet(nn.Module):
+    """stdlib/unet.gen unet(x, t, ch, mults) as examples/ddpm_fashion.gen uses it."""
+
+    def __init__(self, ch=32, mults=(1, 2, 2), channels=1):
+        super().__init__()
+        self.ch = ch
+        self.temb = nn.Sequential(nn.Linear(ch, 4 * ch), nn.SiLU(), nn.Linear(4 * ch, 4 * ch))
+        self.inp = nn.Conv2d(channels, ch, 3, padding=1)
+        self.level = UnetLevel(ch, ch, list(mults), 0, 4 * ch)
+        self.norm, self.out = nn.GroupNorm(8, ch), nn.Conv2d(ch, channels, 3, padding=1)
+
+    def forward(self, x, t):
+        temb = self.temb(sinusoidal(t, self.ch))
+        h = self.level(self.inp(x), temb)
+        return self.out(F.silu(self.norm(h)))
+
+
+def cosine_alpha_bar(steps, s=0.008):
+    """The cosine schedule's alpha_bar_t, t = 0..steps-1 (betas clipped at 0.999), float32."""
+    f = [math.cos((i / steps + s) / (1 + s) * math.pi / 2) ** 2 for i in range(steps + 1)]
+    ab, out = 1.0, []
+    for i in range(steps):
+        ab *= 1 - min(1 - f[i + 1] / f[i], 0.999)
+        out.append(ab)
+    return torch.tensor(out, dtype=torch.float32)
+
+
+class Ddpm:
+    """examples/ddpm_fashion.gen's training step: t ~ U{0..T-1}, eps ~ N(0, I), the UNet predicts
+    eps from x_t, the MSE (mean over each example) averaged; Adam; EMA 0.999 of the weights."""
+
+    def __init__(self, device, steps=1000, ema=0.999):
+        self.net = Unet().to(device)
+        self.ab = cosine_alpha_bar(steps).to(device)
+        self.steps, self.decay = steps, ema
+        self.ema = [p.detach().clone() for p in self.net.parameters()]
+
+    def loss(self, x0, net=None):
+        t = torch.randint(0, self.steps, (x0.shape[0],), device=x0.device)
+        eps = torch.randn_like(x0)
+        a = self.ab[t][:, None, None, None]
+        xt = a.sqrt() * x0 + (1 - a).sqrt() * eps
+        return ((net or self.net)(xt, t) - eps).pow(2).mean()
+
+    @torch.no_grad()
+    def update_ema(self):
+        torch._foreach_mul_(self.ema, self.decay)  # (torch 1.13 has no _foreach_lerp_)
+        torch._foreach_add_(self.ema, [p.detach() for p in self.net.parameters()], alpha=1 - self.decay)
+
+
+def ddpm_step(data, seed):
+    batches, model = Batches(data * 2.0 - 1.0, 128, seed), Ddpm(torch.device("cpu"))
+    opt = torch.optim.Adam(model.net.parameters(), lr=2e-4)
+
+    def step():
+        loss = model.loss(batches.next())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        model.update_ema()
+        return loss.detach()
+    return step
+
+
 def vae_step(data, seed):
     batches, model = Batches(data, 128, seed), Vae()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -121,7 +238,7 @@ def dcgan_step(data, seed):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model", choices=["vae", "dcgan"], required=True)
+    p.add_argument("--model", choices=["vae", "dcgan", "ddpm"], required=True)
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--threads", type=int, default=os.cpu_count())
@@ -132,7 +249,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    step = (vae_step if a.model == "vae" else dcgan_step)(fashion_mnist_train(a.data), a.seed)
+    step = {"vae": vae_step, "dcgan": dcgan_step, "ddpm": ddpm_step}[a.model](fashion_mnist_train(a.data), a.seed)
     for _ in range(a.warmup):
         step()
     t0 = time.perf_counter()

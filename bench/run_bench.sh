@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # The "runtime" benchmark: training steps/s of the VAE and the DCGAN of examples/ under
 # genc run, hand-written LibTorch C++ (bench/peer_vae.cpp, peer_dcgan.cpp) and PyTorch eager
-# (bench/peer_pytorch.py), all with the same thread count, printed as one table. The three
+# (bench/peer_pytorch.py), all with the same thread count, printed as one table; with
+# MODELS="ddpm" also the DDPM's UNet step (genc and PyTorch eager only: ratios to PyTorch). The three
 # systems take turns for ROUNDS rounds and the table shows each one's median, so that a
 # slow spell of a shared machine does not land on one system only.
 #
 # Usage: bench/run_bench.sh [BUILD_DIR]        (default: build; needs peer_vae, peer_dcgan, genc)
 # Environment: VAE_STEPS (timed steps, default 400: the window stays inside the first epoch of
-# 468 steps, before genc's end-of-epoch eval), DCGAN_STEPS (default 100), WARMUP (default 20;
-# all three multiples of 10), ROUNDS (default 3), MODELS (default "vae dcgan"), THREADS
+# 468 steps, before genc's end-of-epoch eval), DCGAN_STEPS (default 100), DDPM_STEPS (default
+# 30), WARMUP (default 20; all multiples of 10), ROUNDS (default 3), MODELS (default "vae dcgan"), THREADS
 # (default nproc), GENC (the genc binary, default BUILD_DIR/tools/genc/genc),
 # OMP_WAIT_POLICY (default PASSIVE).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
-declare -A steps=([vae]=${VAE_STEPS:-400} [dcgan]=${DCGAN_STEPS:-100})
+declare -A steps=([vae]=${VAE_STEPS:-400} [dcgan]=${DCGAN_STEPS:-100} [ddpm]=${DDPM_STEPS:-30})
 warmup=${WARMUP:-20}
 rounds=${ROUNDS:-3}
 read -ra models <<<"${MODELS:-vae dcgan}"
@@ -62,9 +63,11 @@ genc_rate() {  # MODEL -> steps/s between steps WARMUP and WARMUP+STEPS
 for round in $(seq "$rounds"); do
   for model in "${models[@]}"; do
     n=${steps[$model]}
-    out=$("$build/bench/peer_$model" --steps "$n" --warmup "$warmup" --threads "$threads")
-    [ "$round" = 1 ] && grep -E '^(torch|blas|sgemm)' <<<"$out" >&2
-    record libtorch-cpp "$model" "$(result "$out")"
+    if [ -x "$build/bench/peer_$model" ]; then  # no hand-written C++ DDPM
+      out=$("$build/bench/peer_$model" --steps "$n" --warmup "$warmup" --threads "$threads")
+      [ "$round" = 1 ] && grep -E '^(torch|blas|sgemm)' <<<"$out" >&2
+      record libtorch-cpp "$model" "$(result "$out")"
+    fi
     out=$(/usr/bin/python3 "$root/bench/peer_pytorch.py" --model "$model" --steps "$n" --warmup "$warmup" \
           --threads "$threads")
     record pytorch-eager "$model" "$(result "$out")"
@@ -74,12 +77,15 @@ done
 
 echo "rounds=$rounds vae_steps=${steps[vae]} dcgan_steps=${steps[dcgan]} warmup=$warmup threads=$threads" \
      "OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
-printf '%-14s %-6s %10s %8s   %s\n' system model steps/s "vs C++" "(each round)"
+printf '%-14s %-6s %10s %8s   %s\n' system model steps/s "vs base" "(each round; base: C++, else PyTorch)"
 for model in "${models[@]}"; do
-  base=$(median "${rates[libtorch-cpp/$model]}")
+  base_system=libtorch-cpp
+  [ -n "${rates[libtorch-cpp/$model]:-}" ] || base_system=pytorch-eager
+  base=$(median "${rates[$base_system/$model]}")
   for system in "${systems[@]}"; do
+    [ -n "${rates[$system/$model]:-}" ] || continue
     r=$(median "${rates[$system/$model]}")
-    printf '%-14s %-6s %10.1f %8.2f   (%s)\n' "$system" "$model" "$r" "$(calc "$r / $base")" \
+    printf '%-14s %-6s %10.2f %8.2f   (%s)\n' "$system" "$model" "$r" "$(calc "$r / $base")" \
            "$(xargs <<<"${rates[$system/$model]}")"
   done
 done

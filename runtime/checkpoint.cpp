@@ -28,12 +28,13 @@ int64_t read_int(torch::serialize::InputArchive& a, const std::string& key) {
   return v.toInt();
 }
 
-/// Opens `path` as an archive of our format, or throws RuntimeUserError.
-void open(const std::string& path, torch::serialize::InputArchive& archive) {
+/// Opens `path` as an archive of our format, its tensors mapped onto `device` (a checkpoint
+/// written on a GPU opens on the CPU and the other way round), or throws RuntimeUserError.
+void open(const std::string& path, torch::serialize::InputArchive& archive, c10::Device device = c10::kCPU) {
   if (!std::filesystem::exists(path)) throw file_error(path, "no such file");
   bool ours = false;
   try {
-    archive.load_from(path);
+    archive.load_from(path, device);
     ours = read_string(archive, "format") == kFormat;
   } catch (const std::exception&) {  // c10::Error, and TorchScript's errors on other files
   }
@@ -92,14 +93,14 @@ CheckpointMeta read_checkpoint_meta(const std::string& path) {
 
 RunState load_checkpoint(const std::string& path, Executor& executor) {
   torch::serialize::InputArchive a;
-  open(path, a);
+  open(path, a, executor.device());
   RunState run;
   try {
     run.batcher.epoch = read_int(a, "batcher_epoch");
     run.batcher.batch = read_int(a, "batcher_batch");
     at::Tensor sums;
     a.read("log_sums", sums, true);
-    sums = sums.contiguous();
+    sums = sums.cpu().contiguous();
     run.log_sums.assign(sums.data_ptr<double>(), sums.data_ptr<double>() + sums.numel());
     run.log_count = read_int(a, "log_count");
     torch::serialize::InputArchive state;

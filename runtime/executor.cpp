@@ -19,13 +19,6 @@ namespace {
 
 enum Stream : uint64_t { kInit = 0, kTrain = 1, kEval = 2 };
 
-Data to_device(const Data& d, torch::Device device) {
-  Data out;
-  out.x = d.x.to(device);
-  if (d.y) out.y = d.y->to(device);
-  return out;
-}
-
 at::Tensor field(const Data& d, DataField f) {
   if (f == DataField::X) return d.x;
   GENC_ASSERT(d.y.has_value(), "a routine reads labels, but the batch has none");
@@ -399,7 +392,14 @@ void Executor::load(torch::serialize::InputArchive& archive) {
     archive.read("iteration", iteration, true);
     archive.read("train_rng", rng, true);
     iteration_ = iteration.item<int64_t>();
-    train_rng_.set_state(rng);
+    if (rng.numel() == train_rng_.get_state().numel()) {
+      train_rng_.set_state(rng.cpu());
+    } else {
+      // Written on another kind of device (CPU and CUDA generators keep different states):
+      // the weights, optimizer state, EMA and batch order continue exactly, the random
+      // draws from a stream of the seed and the step.
+      train_rng_ = compat::make_generator(device_, mix_seed(mix_seed(config_.seed, kTrain), iteration_));
+    }
   } catch (const c10::Error& e) {
     throw RuntimeUserError(std::string("the checkpoint does not fit this model and training setup: ") +
                            e.what_without_backtrace());

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "compiler/support/diagnostics.h"
+#include "runtime/data/prefetch.h"
 #include "runtime/data/rng.h"
 #include "runtime/cuda_support.h"
 #include "runtime/errors.h"
@@ -33,14 +34,22 @@ void make_dirs(const std::string& dir) {
   if (ec) throw RuntimeUserError("cannot create directory '" + dir + "': " + ec.message());
 }
 
-Data load(const ir::Dataset& decl, const TrainerOptions& o, uint64_t seed, torch::Device device) {
+Data load(const ir::Dataset& decl, const TrainerOptions& o, uint64_t seed) {
   LoadOptions lo;
   lo.seed = seed;
   lo.fashion_mnist_dir = o.fashion_mnist_dir;
-  Data d = load_dataset(decl, lo);
-  d.x = d.x.to(device);
-  if (d.y) d.y = d.y->to(device);
-  return d;
+  return load_dataset(decl, lo);
+}
+
+int64_t bytes_of(const Data& d) { return d.x.nbytes() + (d.y ? d.y->nbytes() : 0); }
+
+/// Whether the training data stay in host memory: asked for, or on a GPU with less free
+/// memory than twice their size (the rest is for the model and its activations).
+bool keep_on_host(const Data& d, torch::Device device, bool asked) {
+  if (asked) return true;
+  if (!device.is_cuda()) return false;
+  std::optional<int64_t> free = free_memory_bytes(device);
+  return free && bytes_of(d) * 2 > *free;
 }
 
 }  // namespace
@@ -65,12 +74,22 @@ Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::Tr
   model_ = model;
   device_ = resolve_device(options_.device.empty() ? config_.device : options_.device);
 
-  train_data_ = load(*train_data_decl_, options_, data_seed(config_.seed), device_);
-  batcher_ = std::make_unique<Batcher>(batched(train_data_), config_.batch, batch_seed(config_.seed));
+  train_data_ = load(*train_data_decl_, options_, data_seed(config_.seed));
+  const bool on_host = keep_on_host(train_data_, device_, options_.prefetch_from_host);
+  if (on_host) {
+    // Evaluation batches are copied to the device one at a time (Executor::batch_sums).
+    batcher_ = std::make_unique<PrefetchBatcher>(batched(train_data_), config_.batch, batch_seed(config_.seed), device_);
+    data_note_ = fmt::format("training data ({:.1f} MiB) kept in host memory, batches prefetched to {}",
+                             bytes_of(train_data_) / 1048576.0, device_.str());
+  } else {
+    train_data_ = to_device(train_data_, device_);
+    batcher_ = std::make_unique<Batcher>(batched(train_data_), config_.batch, batch_seed(config_.seed));
+  }
   if (config_.eval.every > 0 && plan.eval) {
     const ir::Dataset* eval_decl = program.dataset(config_.eval_data);
     if (!eval_decl) throw RuntimeUserError("unknown eval dataset '" + config_.eval_data + "'");
-    eval_data_ = load(*eval_decl, options_, data_seed(config_.seed), device_);
+    eval_data_ = load(*eval_decl, options_, data_seed(config_.seed));
+    if (!on_host) eval_data_ = to_device(*eval_data_, device_);
   }
   eval_batch_ = std::max<int64_t>(1, config_.batch / (plan.eval ? plan.eval->rows_per_example() : 1));
   executor_ = std::make_unique<Executor>(plan, *model, config_, device_);
@@ -242,6 +261,7 @@ TrainSummary Trainer::run() {
     progress.emplace(total_steps_, *options_.progress, false);
   else
     progress.emplace(Progress::to_stdout(total_steps_));
+  if (!data_note_.empty()) progress->message(data_note_);
   TrainSummary summary;
   int64_t step = executor_->iteration();
   int64_t epoch = batcher_->state().epoch;

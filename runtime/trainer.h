@@ -39,6 +39,10 @@ struct TrainerOptions {
   std::string device;
   /// Progress output; null: standard output (live on a terminal).
   std::ostream* progress = nullptr;
+  /// Keeps the training data in host memory, a thread gathering batches that are copied
+  /// to the device; otherwise that is done only on a GPU whose free memory is less than
+  /// twice the data's size (the data then stay resident on the device).
+  bool prefetch_from_host = false;
   /// Asked after every iteration; true stops the run there with a checkpoint (Ctrl-C).
   std::function<bool()> stop_requested;
 };
@@ -124,7 +128,8 @@ class Trainer {
   const ir::Dataset* train_data_decl_;
   std::unique_ptr<Executor> executor_;
   Data train_data_;
-  std::unique_ptr<Batcher> batcher_;
+  std::unique_ptr<BatchSource> batcher_;
+  std::string data_note_;  ///< said once when training starts (where the data are kept)
   std::optional<Data> eval_data_;
   int64_t eval_batch_ = 0;
   std::unique_ptr<MetricsLog> metrics_;

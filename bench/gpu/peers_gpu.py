@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""GPU benchmark peers: the tiny 2-D VAE, the seed VAE and the DCGAN of bench/gpu/run_gpu_bench.sh
+"""GPU benchmark peers: the tiny 2-D VAE, the seed VAE, the DCGAN and the DDPM's conv denoiser of bench/gpu/run_gpu_bench.sh
 in PyTorch on CUDA, as eager, torch.compile of the networks (default and reduce-overhead; the
 fused Adam update eager) and a hand-captured
 CUDA graph of the whole training step. Prints one RESULT line per mode: steps/s and peak memory.
@@ -7,7 +7,7 @@ CUDA graph of the whole training step. Prints one RESULT line per mode: steps/s 
 Every mode does what genc does per step: the data resident on the GPU, a batch gathered by
 index_select from a per-epoch permutation, forward, backward, Adam (fused on the GPU), and
 the loss kept on the device. The models are bench/peer_pytorch.py's (same layers and losses
-as the examples), plus the tiny VAE of bench/gpu/tiny_vae_moons.gen.
+as the examples, the DDPM's UNet step with its EMA), plus the tiny VAE of bench/gpu/tiny_vae_moons.gen.
 """
 import argparse
 import math
@@ -20,7 +20,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from peer_pytorch import NZ, Discriminator, Generator, Vae, fashion_mnist_train  # noqa: E402
+from peer_pytorch import NZ, Ddpm, Discriminator, Generator, Vae, fashion_mnist_train  # noqa: E402
 
 
 class TinyVae(nn.Module):
@@ -107,6 +107,8 @@ def build(model, mode, device):
     if model == "vae":
         batches, net = Batches(data.to(device), 128, device), Vae().to(device)
         return batches, one_loss_step(net, batches, adam(net.parameters(), mode, lr=1e-3), mode)
+    if model == "ddpm":
+        return ddpm(Batches((data * 2.0 - 1.0).to(device), 128, device), mode, device)
     batches = Batches((data * 2.0 - 1.0).to(device), 64, device)
     g_net, d_net = Generator().to(device), Discriminator().to(device)
     opt_g = adam(g_net.parameters(), mode, lr=2e-4, betas=(0.5, 0.999))
@@ -133,6 +135,24 @@ def build(model, mode, device):
         opt_g.zero_grad(set_to_none=not static)
         opt_d.zero_grad(set_to_none=not static)  # D's gradients from the G step are not used
         return loss_g.detach()
+    return batches, step
+
+
+def ddpm(batches, mode, device):
+    """The DDPM's step: the UNet's loss (compiled in the compiled modes), Adam, the EMA update
+    (a foreach multiply-add, captured with the rest in graph mode)."""
+    model = Ddpm(device)
+    opt = adam(model.net.parameters(), mode, lr=2e-4)
+    net = model.net if mode in ("eager", "graph") else torch.compile(model.net, mode=compile_mode(mode))
+    static = mode == "graph"
+
+    def step():
+        loss = model.loss(batches.get(), net)
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=not static)
+        model.update_ema()
+        return loss.detach()
     return batches, step
 
 
@@ -178,7 +198,7 @@ def run(model, mode, steps, warmup, device):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model", choices=["tiny", "vae", "dcgan"], required=True)
+    p.add_argument("--model", choices=["tiny", "vae", "dcgan", "ddpm"], required=True)
     p.add_argument("--modes", default="eager,compile,compile-ro,graph")
     p.add_argument("--steps", type=int, default=1000)
     p.add_argument("--warmup", type=int, default=50)

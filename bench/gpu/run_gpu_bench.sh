@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The GPU benchmark. Run ON THE GPU MACHINE after scripts/gpu/build.sh: training steps/s and
-# peak GPU memory of the tiny 2-D VAE (bench/gpu/tiny_vae_moons.gen), the seed VAE and the
-# DCGAN (examples/) under genc (the plan eagerly, and captured as one CUDA graph) and PyTorch
+# peak GPU memory of the tiny 2-D VAE (bench/gpu/tiny_vae_moons.gen), the seed VAE, the
+# DCGAN and the DDPM's conv denoiser step (its UNet, with EMA; examples/) under genc (the plan eagerly, and captured as one CUDA graph) and PyTorch
 # (bench/gpu/peers_gpu.py: eager, torch.compile default and reduce-overhead, and a hand-captured
 # CUDA graph of the whole step), in one run. The systems take turns for ROUNDS rounds; the
 # table shows medians and each one's ratio to the hand-captured graph and to reduce-overhead.
 #
 # Usage: bench/gpu/run_gpu_bench.sh [BUILD_DIR]   (default: build-gpu)
 # Environment: STEPS (timed steps, default 2000), WARMUP (default 100; both multiples of 50),
-# ROUNDS (default 3), MODELS (default "tiny vae dcgan"), MODES (PyTorch's, default
+# ROUNDS (default 3), MODELS (default "tiny vae dcgan ddpm"), MODES (PyTorch's, default
 # "eager,compile,compile-ro,graph").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,12 +17,12 @@ genc=$build/tools/genc/genc
 steps=${STEPS:-2000}
 warmup=${WARMUP:-100}
 rounds=${ROUNDS:-3}
-read -ra models <<<"${MODELS:-tiny vae dcgan}"
+read -ra models <<<"${MODELS:-tiny vae dcgan ddpm}"
 modes=${MODES:-eager,compile,compile-ro,graph}  # PyTorch's
 # shellcheck source=../../scripts/gpu/env.sh
 source "$root/scripts/gpu/env.sh"
 declare -A source_of=([tiny]=bench/gpu/tiny_vae_moons.gen [vae]=examples/vae_fashion.gen
-                      [dcgan]=examples/dcgan_fashion.gen)
+                      [dcgan]=examples/dcgan_fashion.gen [ddpm]=examples/ddpm_fashion.gen)
 declare -A rates peaks
 systems=(genc-eager genc-graph pytorch-eager pytorch-compile pytorch-compile-ro pytorch-graph)
 

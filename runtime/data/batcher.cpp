@@ -3,10 +3,12 @@
 #include "runtime/data/batcher.h"
 
 #include <ATen/ops/empty.h>
+#include <ATen/ops/index_select.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <numeric>
+#include <vector>
 
 #include "compiler/support/diagnostics.h"
 #include "runtime/data/rng.h"
@@ -23,8 +25,8 @@ at::Tensor epoch_permutation(int64_t n, uint64_t seed, int64_t epoch) {
   return perm;
 }
 
-Batcher::Batcher(Data data, int64_t batch_size, uint64_t seed)
-    : data_(std::move(data)), batch_size_(batch_size), seed_(seed) {
+Batcher::Batcher(Data data, int64_t batch_size, uint64_t seed, bool pinned)
+    : data_(std::move(data)), batch_size_(batch_size), seed_(seed), pinned_(pinned) {
   GENC_ASSERT(batch_size_ > 0, "Batcher: batch size must be positive");
   batches_per_epoch_ = data_.size() / batch_size_;
   if (batches_per_epoch_ == 0)
@@ -43,11 +45,24 @@ void Batcher::restore(BatcherState state) {
   if (new_epoch) shuffle();
 }
 
+namespace {
+
+/// Rows `index` of `t`, in page-locked memory when `pinned`.
+at::Tensor gather(const at::Tensor& t, const at::Tensor& index, bool pinned) {
+  if (!pinned) return t.index_select(0, index);
+  std::vector<int64_t> shape = t.sizes().vec();
+  shape[0] = index.size(0);
+  at::Tensor out = at::empty(shape, t.options().pinned_memory(true));
+  return at::index_select_out(out, t, 0, index);
+}
+
+}  // namespace
+
 Data Batcher::next() {
   const at::Tensor index = order_.narrow(0, state_.batch * batch_size_, batch_size_);
   Data b;
-  b.x = data_.x.index_select(0, index);
-  if (data_.y) b.y = data_.y->index_select(0, index);
+  b.x = gather(data_.x, index, pinned_);
+  if (data_.y) b.y = gather(*data_.y, index, pinned_);
   if (++state_.batch == batches_per_epoch_) {
     ++state_.epoch;
     state_.batch = 0;

@@ -18,25 +18,42 @@ struct BatcherState {
   bool operator==(const BatcherState& o) const { return epoch == o.epoch && batch == o.batch; }
 };
 
+/// Where a run's training batches come from: endless, shuffled, resumable from a BatcherState.
+/// Batcher gathers them where the data lie; PrefetchBatcher (prefetch.h) gathers them on the
+/// host in a thread and copies them to the device.
+class BatchSource {
+ public:
+  virtual ~BatchSource() = default;
+  /// The next batch; after the last full batch of an epoch comes batch 0 of the next.
+  virtual Data next() = 0;
+  virtual int64_t batch_size() const = 0;
+  virtual int64_t batches_per_epoch() const = 0;
+  /// The state of the batch next() returns next.
+  virtual BatcherState state() const = 0;
+  /// Continues from `state`. Throws RuntimeUserError if it does not fit this data and batch size.
+  virtual void restore(BatcherState state) = 0;
+};
+
 /// Endless shuffled training batches. Each epoch is a fresh permutation that depends
 /// only on (seed, epoch), so the state is two integers. Batches are gathered from the
 /// whole tensors with one index_select each (no per-example copies), on the data's
 /// device; each epoch's last partial batch is dropped.
-class Batcher {
+class Batcher : public BatchSource {
  public:
-  /// Throws RuntimeUserError if `data` holds fewer examples than one batch.
-  Batcher(Data data, int64_t batch_size, uint64_t seed);
+  /// Throws RuntimeUserError if `data` holds fewer examples than one batch. With
+  /// `pinned`, batches of host data are gathered into page-locked memory (so that a copy
+  /// to a GPU can run without blocking the host).
+  Batcher(Data data, int64_t batch_size, uint64_t seed, bool pinned = false);
 
-  /// The next batch; after the last full batch of an epoch comes batch 0 of the next.
-  Data next();
+  Data next() override;
 
-  int64_t batch_size() const { return batch_size_; }
-  int64_t batches_per_epoch() const { return batches_per_epoch_; }
-  BatcherState state() const { return state_; }
+  int64_t batch_size() const override { return batch_size_; }
+  int64_t batches_per_epoch() const override { return batches_per_epoch_; }
+  BatcherState state() const override { return state_; }
   /// Continues from `state` (as returned by state(), possibly of another Batcher
   /// over the same data, batch size and seed). Throws RuntimeUserError if the state
   /// does not fit this data and batch size (a checkpoint from another configuration).
-  void restore(BatcherState state);
+  void restore(BatcherState state) override;
 
  private:
   void shuffle();
@@ -44,6 +61,7 @@ class Batcher {
   Data data_;
   int64_t batch_size_;
   uint64_t seed_;
+  bool pinned_;
   int64_t batches_per_epoch_;
   BatcherState state_;
   at::Tensor order_;  ///< the permutation of state_.epoch, int64 on the data's device

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
 
 #include <cstdint>
 #include <optional>
@@ -21,6 +22,14 @@ struct Data {
 
   int64_t size() const { return x.size(0); }
 };
+
+/// `d` on `device` (the same tensors when they are there already).
+inline Data to_device(const Data& d, c10::Device device) {
+  Data out;
+  out.x = d.x.to(device);
+  if (d.y) out.y = d.y->to(device);
+  return out;
+}
 
 /// Where Debian's dataset-fashion-mnist package puts the files, or $GENC_FASHION_MNIST_DIR
 /// when set (a machine where the package is unpacked elsewhere, e.g. the GPU machine).

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "runtime/data/batcher.h"
+#include "runtime/data/prefetch.h"
 #include "runtime/errors.h"
 
 namespace genc::runtime {
@@ -71,6 +72,34 @@ TEST(Batcher, RestoreContinuesTheSameSequence) {
     EXPECT_EQ(b.state(), saved);
     for (int i = 0; i < 15; ++i) EXPECT_EQ(ids(a.next()), ids(b.next())) << "batch " << i << " after resume";
   }
+}
+
+TEST(PrefetchBatcher, DeliversTheBatcherSequenceAndStates) {
+  Batcher plain(indexed(), 10, 4);
+  PrefetchBatcher prefetched(indexed(), 10, 4, at::kCPU, /*depth=*/3);
+  EXPECT_EQ(prefetched.batches_per_epoch(), plain.batches_per_epoch());
+  for (int i = 0; i < 25; ++i) {  // across two epoch boundaries
+    EXPECT_EQ(prefetched.state(), plain.state()) << "batch " << i;
+    Data a = plain.next(), b = prefetched.next();
+    EXPECT_EQ(ids(a), ids(b)) << "batch " << i;
+    EXPECT_TRUE(at::equal(a.x, b.x)) << "batch " << i;
+  }
+}
+
+TEST(PrefetchBatcher, RestoreDropsTheBatchesAheadAndContinues) {
+  for (int64_t stop : {3, 10, 17}) {
+    SCOPED_TRACE(stop);
+    Batcher a(indexed(), 10, 9);
+    for (int64_t i = 0; i < stop; ++i) a.next();
+    PrefetchBatcher b(indexed(), 10, 9, at::kCPU);
+    b.next();  // the worker has run ahead of this batch
+    b.restore(a.state());
+    EXPECT_EQ(b.state(), a.state());
+    for (int i = 0; i < 15; ++i) EXPECT_EQ(ids(a.next()), ids(b.next())) << "batch " << i << " after resume";
+  }
+  PrefetchBatcher c(indexed(), 10, 9, at::kCPU);
+  EXPECT_THROW(c.restore({0, 10}), RuntimeUserError);
+  EXPECT_EQ(ids(c.next()), ids(Batcher(indexed(), 10, 9).next())) << "a refused restore keeps the batches coming";
 }
 
 TEST(Batcher, UserErrors) {

@@ -11,8 +11,11 @@
 #include <cmath>
 
 #include "runtime/errors.h"
+#include "runtime/checkpoint.h"
+#include "runtime/data/prefetch.h"
 #include "runtime/executor.h"
 #include "tests/unit/runtime/exec_test_util.h"
+#include "tests/unit/runtime/temp_dir.h"
 
 namespace genc::runtime::testing {
 namespace {
@@ -44,7 +47,7 @@ Data on(const Data& d, const at::Device& device) {
 }
 
 /// The loss of every step of `iterations` training iterations.
-std::vector<double> losses(Executor& e, Batcher& batches, int iterations) {
+std::vector<double> losses(Executor& e, BatchSource& batches, int iterations) {
   std::vector<double> out;
   for (int i = 0; i < iterations; ++i)
     for (const StepMetrics& m : e.train_iteration([&] { return batches.next(); })) out.push_back(m.host()[0]);
@@ -121,6 +124,62 @@ void expect_capture_repeats_eager(const Model& m) {
 
 TEST_F(Cuda, CapturedVaeIterationsRepeatTheEagerOnes) { expect_capture_repeats_eager(kVae); }
 TEST_F(Cuda, CapturedDcganIterationsRepeatTheEagerOnes) { expect_capture_repeats_eager(kDcgan); }
+
+/// The VAE captured, its batches once resident on the GPU and once prefetched from pinned
+/// host memory: the same batches, so the same losses.
+TEST_F(Cuda, PrefetchedHostBatchesTrainLikeResidentOnes) {
+  std::unique_ptr<Compiled> c = compile(example_text(kVae.example));
+  lower::TrainingProgram program = lower_first(*c);
+  TrainConfig config = ir::train_config(c->train());
+  at::Device cuda(at::kCUDA, 0);
+  Data data = images(16 * config.batch, 14, false);
+  Executor resident(program, c->model(), config, cuda), prefetched(program, c->model(), config, cuda);
+  Batcher resident_batches(on(data, cuda), config.batch, 5);
+  PrefetchBatcher host_batches(data, config.batch, 5, cuda);
+  std::vector<double> from_host = losses(prefetched, host_batches, 12);
+  EXPECT_EQ(prefetched.capture_status(), "cuda graph (captured at iteration 4)");
+  expect_close(from_host, losses(resident, resident_batches, 12), 1e-6, "prefetched");
+}
+
+void expect_same_weights(Executor& a, Executor& b) {
+  auto pa = a.params().named_parameters(), pb = b.params().named_parameters();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pb[i].second.device(), b.device()) << pb[i].first;
+    EXPECT_TRUE(at::equal(pa[i].second.cpu(), pb[i].second.cpu())) << pa[i].first;
+  }
+}
+
+/// A checkpoint of a CPU run resumes on CUDA (the weights, the iteration and the batch
+/// position restored, training goes on), and one written there loads back on the CPU.
+TEST_F(Cuda, CheckpointsMoveBetweenTheCpuAndTheGpu) {
+  std::unique_ptr<Compiled> c = compile(example_text(kVae.example));
+  lower::TrainingProgram program = lower_first(*c);
+  TrainConfig config = ir::train_config(c->train());
+  at::Device cuda(at::kCUDA, 0);
+  Data data = images(8 * config.batch, 15, false);
+  TempDir dir;
+  Executor cpu(program, c->model(), config, at::kCPU);
+  Batcher cpu_batches(data, config.batch, 5);
+  losses(cpu, cpu_batches, 3);
+  save_checkpoint(dir.file("cpu.pt"), cpu, RunState{cpu_batches.state(), {1.0, 2.0}, 1}, CheckpointMeta{});
+
+  Executor gpu(program, c->model(), config, cuda);
+  RunState state = load_checkpoint(dir.file("cpu.pt"), gpu);
+  EXPECT_EQ(state.batcher, cpu_batches.state());
+  EXPECT_EQ(state.log_sums, (std::vector<double>{1.0, 2.0}));
+  EXPECT_EQ(gpu.iteration(), 3);
+  expect_same_weights(cpu, gpu);
+  Batcher gpu_batches(on(data, cuda), config.batch, 5);
+  gpu_batches.restore(state.batcher);
+  for (double loss : losses(gpu, gpu_batches, 6)) EXPECT_TRUE(std::isfinite(loss));
+  save_checkpoint(dir.file("gpu.pt"), gpu, RunState{gpu_batches.state()}, CheckpointMeta{});
+
+  Executor back(program, c->model(), config, at::kCPU);
+  EXPECT_EQ(load_checkpoint(dir.file("gpu.pt"), back).batcher, gpu_batches.state());
+  EXPECT_EQ(back.iteration(), 9);
+  expect_same_weights(gpu, back);
+}
 
 /// bf16 and fp16 (with its loss scale) train the VAE, captured: 60 iterations lower the
 /// mean loss of the last ten below that of the first ten.

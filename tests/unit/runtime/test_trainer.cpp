@@ -79,6 +79,7 @@ struct ToyRun {
   lower::TrainingProgram plan;
   TrainConfig config;
   std::ostringstream progress;
+  bool prefetch_from_host = false;
 
   explicit ToyRun(const char* text)
       : compiled(compile(text)), plan(lower_first(*compiled)), config(ir::train_config(compiled->train())) {}
@@ -90,6 +91,7 @@ struct ToyRun {
     o.overrides = {{"vae.hidden", "16"}};
     o.device = "cpu";
     o.progress = &progress;
+    o.prefetch_from_host = prefetch_from_host;
     return std::make_unique<Trainer>(*compiled->program, 0, plan, config, o);
   }
 };
@@ -144,6 +146,27 @@ INSTANTIATE_TEST_SUITE_P(VaeAndGan, Resume, ::testing::Values(kToyVae, kToyGan),
                          [](const ::testing::TestParamInfo<const char*>& info) {
                            return std::string(info.index == 0 ? "Vae" : "WganGp");
                          });
+
+// Batches gathered by the prefetch thread (the path of data too large for a GPU) are the
+// resident batcher's: the same losses, also after resuming from the middle checkpoint.
+TEST(Trainer, PrefetchedBatchesTrainAndResumeLikeResidentOnes) {
+  TempDir resident_dir, prefetch_dir, resumed_dir;
+  ToyRun resident(kToyVae), prefetched(kToyVae), resumed(kToyVae);
+  prefetched.prefetch_from_host = resumed.prefetch_from_host = true;
+  resident.trainer(resident_dir.path())->run();
+  prefetched.trainer(prefetch_dir.path())->run();
+  EXPECT_NE(prefetched.progress.str().find("kept in host memory, batches prefetched to cpu"), std::string::npos)
+      << prefetched.progress.str();
+  std::vector<double> expected = train_losses(read_metrics(resident_dir.path()));
+  EXPECT_EQ(train_losses(read_metrics(prefetch_dir.path())), expected);
+
+  const int64_t half = resumed.config.checkpoint.every;
+  auto t = resumed.trainer(resumed_dir.path());
+  t->resume(checkpoint_path(prefetch_dir.file("checkpoints"), half));
+  t->run();
+  std::vector<double> got = train_losses(read_metrics(resumed_dir.path()));
+  EXPECT_EQ(got, std::vector<double>(expected.begin() + half, expected.end()));
+}
 
 TEST(Trainer, WritesTrainAndTestMetrics) {
   TempDir dir;
