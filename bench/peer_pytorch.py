@@ -181,7 +181,7 @@ class Ddpm:
         eps = torch.randn_like(x0)
         a = self.ab[t][:, None, None, None]
         xt = a.sqrt() * x0 + (1 - a).sqrt() * eps
-        return ((net or self.net)(xt, t) - eps).pow(2).mean()
+        return ((self.net if net is None else net)(xt, t) - eps).pow(2).mean()
 
     @torch.no_grad()
     def update_ema(self):

@@ -229,17 +229,22 @@ std::vector<StepMetrics> Executor::iteration(const NextBatch& next_batch, std::o
   return out;
 }
 
-std::vector<StepMetrics> Executor::captured_iteration(const NextBatch& next_batch) {
+std::vector<StepMetrics> Executor::captured_iteration(const NextBatch& next_batch, const FillBatch& fill) {
   Capture& c = *capture_;
   set_learning_rates();
   // This iteration's batches into the static buffers the graph reads.
   for (int64_t k = 0; k < batches_per_iteration(); ++k) {
-    Data b = to_device(next_batch(), device_);
     if (static_cast<size_t>(k) == c.batches.size()) {
+      Data b = to_device(next_batch(), device_);
       c.batches.push_back({b.x.clone(), b.y ? std::optional<at::Tensor>(b.y->clone()) : std::nullopt});
       continue;
     }
     Data& slot = c.batches[static_cast<size_t>(k)];
+    if (fill) {
+      fill(slot);
+      continue;
+    }
+    Data b = to_device(next_batch(), device_);
     slot.x.copy_(b.x);
     if (b.y) slot.y->copy_(*b.y);
   }
@@ -269,8 +274,8 @@ std::vector<StepMetrics> Executor::captured_iteration(const NextBatch& next_batc
   return c.metrics;
 }
 
-std::vector<StepMetrics> Executor::train_iteration(const NextBatch& next_batch) {
-  if (capture_ && iteration_ >= kWarmupIterations) return captured_iteration(next_batch);
+std::vector<StepMetrics> Executor::train_iteration(const NextBatch& next_batch, const FillBatch& fill) {
+  if (capture_ && iteration_ >= kWarmupIterations) return captured_iteration(next_batch, fill);
   return iteration(next_batch, nullptr);
 }
 

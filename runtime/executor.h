@@ -73,13 +73,18 @@ class Executor {
 
   /// Gives the next training batch (any device; it is moved to the executor's).
   using NextBatch = std::function<Data()>;
+  /// Writes the next training batch into `into` (tensors of a batch's shape on the
+  /// executor's device): a captured iteration's static input buffers, filled with one
+  /// gather instead of a gather and a copy (BatchSource::next_into).
+  using FillBatch = std::function<void(Data& into)>;
 
   /// One training iteration: every step in program order, each `repeat` times. A step
   /// that reads x takes a fresh batch per run; one that does not reuses the last batch's
   /// size and labels. Each run: forward in training mode, gradient of the batch-mean
   /// loss with respect to the step's optimizer group only, schedule, clipping, update.
   /// Then the EMA (if any) is updated. Returns one StepMetrics per step.
-  std::vector<StepMetrics> train_iteration(const NextBatch& next_batch);
+  /// `fill`, when given, refills a captured iteration's input buffers from the same sequence.
+  std::vector<StepMetrics> train_iteration(const NextBatch& next_batch, const FillBatch& fill = nullptr);
 
   /// train_iteration() with every kernel's results checked: when a value is not finite,
   /// says where it first appeared — "step 'D': the first non-finite value comes from
@@ -171,7 +176,7 @@ class Executor {
   std::vector<StepMetrics> iteration(const NextBatch& next_batch, std::optional<std::string>* trace);
   /// The iteration as a graph replay (capturing it first when not yet captured); falls back
   /// to eager iterations for good when the capture fails.
-  std::vector<StepMetrics> captured_iteration(const NextBatch& next_batch);
+  std::vector<StepMetrics> captured_iteration(const NextBatch& next_batch, const FillBatch& fill);
   /// Batches an iteration takes from next_batch (after the first iteration).
   int64_t batches_per_iteration() const;
   /// Why this program cannot be captured on this device ("" when it can).

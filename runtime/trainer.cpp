@@ -268,7 +268,8 @@ TrainSummary Trainer::run() {
   std::optional<int64_t> saved_at;
   auto done = [&] { return config_.steps ? step >= *config_.steps : epoch >= config_.epochs.value_or(1); };
   while (!done()) {
-    std::vector<StepMetrics> m = executor_->train_iteration([&] { return batcher_->next(); });
+    std::vector<StepMetrics> m = executor_->train_iteration([&] { return batcher_->next(); },
+                                                            [&](Data& into) { batcher_->next_into(into); });
     ++window_count_;
     step = executor_->iteration();
     if (std::string how = executor_->capture_status(); how != shown_capture_) {

@@ -58,17 +58,35 @@ at::Tensor gather(const at::Tensor& t, const at::Tensor& index, bool pinned) {
 
 }  // namespace
 
-Data Batcher::next() {
-  const at::Tensor index = order_.narrow(0, state_.batch * batch_size_, batch_size_);
-  Data b;
-  b.x = gather(data_.x, index, pinned_);
-  if (data_.y) b.y = gather(*data_.y, index, pinned_);
+void BatchSource::next_into(Data& into) {
+  Data b = next();
+  into.x.copy_(b.x);
+  if (b.y) into.y->copy_(*b.y);
+}
+
+at::Tensor Batcher::take_index() {
+  at::Tensor index = order_.narrow(0, state_.batch * batch_size_, batch_size_);
   if (++state_.batch == batches_per_epoch_) {
     ++state_.epoch;
     state_.batch = 0;
-    shuffle();
+    shuffle();  // a fresh order_: `index` still views the last one
   }
+  return index;
+}
+
+Data Batcher::next() {
+  const at::Tensor index = take_index();
+  Data b;
+  b.x = gather(data_.x, index, pinned_);
+  if (data_.y) b.y = gather(*data_.y, index, pinned_);
   return b;
+}
+
+void Batcher::next_into(Data& into) {
+  if (into.x.device() != data_.x.device()) return BatchSource::next_into(into);
+  const at::Tensor index = take_index();
+  at::index_select_out(into.x, data_.x, 0, index);
+  if (data_.y) at::index_select_out(*into.y, *data_.y, 0, index);
 }
 
 EvalBatches::EvalBatches(Data data, int64_t batch_size)

@@ -26,6 +26,8 @@ class BatchSource {
   virtual ~BatchSource() = default;
   /// The next batch; after the last full batch of an epoch comes batch 0 of the next.
   virtual Data next() = 0;
+  /// next() written into `into`, whose tensors have a batch's shapes (on any device).
+  virtual void next_into(Data& into);
   virtual int64_t batch_size() const = 0;
   virtual int64_t batches_per_epoch() const = 0;
   /// The state of the batch next() returns next.
@@ -46,6 +48,8 @@ class Batcher : public BatchSource {
   Batcher(Data data, int64_t batch_size, uint64_t seed, bool pinned = false);
 
   Data next() override;
+  /// One gather straight into `into` when it is on the data's device.
+  void next_into(Data& into) override;
 
   int64_t batch_size() const override { return batch_size_; }
   int64_t batches_per_epoch() const override { return batches_per_epoch_; }
@@ -57,6 +61,8 @@ class Batcher : public BatchSource {
 
  private:
   void shuffle();
+  /// The rows of the current batch, then advances the state.
+  at::Tensor take_index();
 
   Data data_;
   int64_t batch_size_;

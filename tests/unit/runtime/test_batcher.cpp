@@ -74,6 +74,19 @@ TEST(Batcher, RestoreContinuesTheSameSequence) {
   }
 }
 
+TEST(Batcher, NextIntoGathersTheSameBatchesInPlace) {
+  Batcher a(indexed(), 10, 6), b(indexed(), 10, 6);
+  Data into{at::zeros({10, 2, 3}), at::zeros({10}, at::kLong)};
+  const void* storage = into.x.data_ptr();
+  for (int i = 0; i < 25; ++i) {
+    Data expected = a.next();
+    b.next_into(into);
+    EXPECT_EQ(b.state(), a.state());
+    EXPECT_TRUE(at::equal(into.x, expected.x) && at::equal(*into.y, *expected.y)) << "batch " << i;
+  }
+  EXPECT_EQ(into.x.data_ptr(), storage) << "written into the given tensors";
+}
+
 TEST(PrefetchBatcher, DeliversTheBatcherSequenceAndStates) {
   Batcher plain(indexed(), 10, 4);
   PrefetchBatcher prefetched(indexed(), 10, 4, at::kCPU, /*depth=*/3);

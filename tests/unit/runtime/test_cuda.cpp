@@ -46,11 +46,13 @@ Data on(const Data& d, const at::Device& device) {
   return {d.x.to(device), d.y ? std::optional<at::Tensor>(d.y->to(device)) : std::nullopt};
 }
 
-/// The loss of every step of `iterations` training iterations.
+/// The loss of every step of `iterations` training iterations (a captured one refills its
+/// input buffers through next_into, as the Trainer's do).
 std::vector<double> losses(Executor& e, BatchSource& batches, int iterations) {
   std::vector<double> out;
   for (int i = 0; i < iterations; ++i)
-    for (const StepMetrics& m : e.train_iteration([&] { return batches.next(); })) out.push_back(m.host()[0]);
+    for (const StepMetrics& m : e.train_iteration([&] { return batches.next(); }, [&](Data& into) { batches.next_into(into); }))
+      out.push_back(m.host()[0]);
   return out;
 }
 
