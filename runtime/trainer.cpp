@@ -140,59 +140,74 @@ std::vector<std::string> Trainer::metric_names(const std::vector<StepMetrics>& m
 }
 
 void Trainer::accumulate(const std::vector<StepMetrics>& metrics) {
-  std::vector<at::Tensor> values, losses;
-  for (const StepMetrics& m : metrics) {
-    values.push_back(m.values);
-    losses.push_back(m.values.slice(0, 0, 1));
-  }
-  // One step: views of its values, no copies (each kernel counts on a GPU).
+  std::vector<at::Tensor> values;
+  for (const StepMetrics& m : metrics) values.push_back(m.values);
+  // One step: a view of its values, no copy (each kernel counts on a GPU).
   at::Tensor all = values.size() == 1 ? values[0] : at::cat(values);
-  at::Tensor loss = losses.size() == 1 ? losses[0] : at::cat(losses);
   if (metric_names_.empty()) {
     metric_names_ = metric_names(metrics);
     headline_ = metric_names_.size() - metrics.back().names.size();
+    size_t slot = 0;
+    for (const StepMetrics& m : metrics) {
+      loss_slots_.push_back(slot);
+      slot += m.names.size();
+    }
   }
   // Allocated on the first (eager) iteration and updated in place from then on, so that a
-  // captured CUDA graph keeps updating the same tensors.
+  // captured CUDA graph keeps updating the same tensor.
   if (!window_sums_.defined()) window_sums_ = at::zeros_like(all);
-  if (!first_bad_.defined()) {
-    at::TensorOptions i64 = at::TensorOptions().dtype(at::kLong).device(device_);
-    first_bad_ = at::full({}, -1, i64);
-    bad_losses_ = at::zeros_like(loss);
-    step_ = at::full({}, executor_->iteration(), i64);
-  }
   window_sums_.add_(all);
-  step_.add_(1);
-  at::Tensor first = at::logical_and(first_bad_ < 0, at::logical_not(at::isfinite(loss).all()));
-  at::where_out(first_bad_, first, step_, first_bad_);
-  at::where_out(bad_losses_, first, loss, bad_losses_);
 }
 
-void Trainer::check_finite() {
-  if (!first_bad_.defined()) return;
-  int64_t bad = first_bad_.item<int64_t>();
-  if (bad < 0) return;
-  at::Tensor losses = bad_losses_.cpu();
+void Trainer::check_finite(int64_t step) {
+  if (window_count_ == 0) return;
+  std::vector<double> sums = host_doubles(window_sums_);
+  if (std::all_of(loss_slots_.begin(), loss_slots_.end(), [&](size_t i) { return std::isfinite(sums[i]); })) return;
+  std::string last_good = last_checkpoint_ ? "the last good checkpoint is " + *last_checkpoint_
+                                           : "no checkpoint was written before it";
+  NonFinite bad = replay(step);
+  if (bad.step < 0)  // every loss finite, their sum not: it overflowed
+    throw RuntimeUserError(fmt::format("the losses grew past the float range by step {} (their sum over the "
+                                       "log window overflowed); {}", step, last_good));
   size_t k = 0;
-  while (k + 1 < plan_->steps.size() && std::isfinite(losses[static_cast<int64_t>(k)].item<double>())) ++k;
-  std::string origin = replay(bad);
-  throw RuntimeUserError(fmt::format(
-      "the loss of step '{}' became {} at step {}: {}; {}", plan_->steps[k].name,
-      losses[static_cast<int64_t>(k)].item<double>(), bad, origin,
-      last_checkpoint_ ? "the last good checkpoint is " + *last_checkpoint_ : "no checkpoint was written before it"));
+  while (k + 1 < bad.losses.size() && std::isfinite(bad.losses[k])) ++k;
+  throw RuntimeUserError(fmt::format("the loss of step '{}' became {} at step {}: {}; {}", plan_->steps[k].name,
+                                     bad.losses[k], bad.step, bad.origin, last_good));
 }
 
-std::string Trainer::replay(int64_t step) {
+std::pair<std::unique_ptr<Executor>, std::unique_ptr<Batcher>> Trainer::replayer() {
   TrainConfig eager = config_;
   eager.cuda_graph = false;  // the traced iteration runs eagerly: so do the ones before it
-  Executor executor(*plan_, *model_, eager, device_);
-  executor.set_total_iterations(total_steps_);
-  Batcher batcher(batched(train_data_), config_.batch, batch_seed(config_.seed));
-  if (last_checkpoint_) batcher.restore(load_checkpoint(*last_checkpoint_, executor).batcher);
-  auto next = [&] { return batcher.next(); };
-  while (executor.iteration() + 1 < step) executor.train_iteration(next);
-  std::optional<std::string> fault = executor.trace_non_finite(next);
-  return fault ? *fault : "replaying that iteration with checks on found no non-finite value";
+  auto executor = std::make_unique<Executor>(*plan_, *model_, eager, device_);
+  executor->set_total_iterations(total_steps_);
+  auto batcher = std::make_unique<Batcher>(batched(train_data_), config_.batch, batch_seed(config_.seed));
+  if (last_checkpoint_) batcher->restore(load_checkpoint(*last_checkpoint_, *executor).batcher);
+  return {std::move(executor), std::move(batcher)};
+}
+
+Trainer::NonFinite Trainer::replay(int64_t upto) {
+  NonFinite bad;
+  {  // 1. The iteration: the first whose losses are not all finite.
+    auto [executor, batcher] = replayer();
+    auto next = [&, b = batcher.get()] { return b->next(); };
+    while (executor->iteration() < upto) {
+      std::vector<double> losses;
+      for (const StepMetrics& m : executor->train_iteration(next)) losses.push_back(m.host()[0]);
+      if (!std::all_of(losses.begin(), losses.end(), [](double l) { return std::isfinite(l); })) {
+        bad.step = executor->iteration();
+        bad.losses = losses;
+        break;
+      }
+    }
+  }
+  if (bad.step < 0) return bad;
+  // 2. That iteration again, with every kernel's results checked.
+  auto [executor, batcher] = replayer();
+  auto next = [&, b = batcher.get()] { return b->next(); };
+  while (executor->iteration() + 1 < bad.step) executor->train_iteration(next);
+  std::optional<std::string> fault = executor->trace_non_finite(next);
+  bad.origin = fault ? *fault : "replaying that iteration with checks on found no non-finite value";
+  return bad;
 }
 
 void Trainer::log(int64_t step) {
@@ -283,7 +298,7 @@ TrainSummary Trainer::run() {
     bool sample_due = executor_->can_sample() && due(config_.sample, step, epoch_ended);
     bool checkpoint_due = due(config_.checkpoint, step, epoch_ended);
     bool log_due = due(config_.log, step, epoch_ended);
-    if (log_due || eval_due || sample_due || checkpoint_due) check_finite();
+    if (log_due || eval_due || sample_due || checkpoint_due) check_finite(step);
     if (log_due) log(step);
     if (eval_due) {
       MetricsRecord r;
@@ -314,7 +329,7 @@ TrainSummary Trainer::run() {
       break;
     }
   }
-  check_finite();
+  check_finite(step);
   log(step);
   if ((config_.checkpoint.every > 0 || summary.interrupted) && saved_at != step) save(step);
   progress->finish();

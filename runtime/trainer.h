@@ -93,15 +93,24 @@ class Trainer {
   bool due(const Every& e, int64_t step, bool epoch_ended) const;
   /// What the batches are gathered from: `data`, without its labels when no step reads them.
   Data batched(const Data& data) const;
-  /// Adds one iteration's metrics to the log window (on the device) and remembers the
-  /// losses of the first iteration with a non-finite one. The Executor's iteration hook:
-  /// device ops only, in place (inside the iteration's CUDA graph when captured).
+  /// Adds one iteration's metrics to the log window (on the device). The Executor's
+  /// iteration hook: one in-place add (inside the iteration's CUDA graph when captured);
+  /// a non-finite loss leaves its window's sum non-finite, which check_finite() reads.
   void accumulate(const std::vector<StepMetrics>& metrics);
-  /// Reads the window's state: throws the located RuntimeUserError when a loss has become
-  /// non-finite.
-  void check_finite();
-  /// What made the loss of iteration `step` non-finite (replayed with checks on).
-  std::string replay(int64_t step);
+  /// Reads the window's sums at iteration `step`: when a loss sum is not finite, finds the
+  /// iteration where that happened by replaying and throws the located RuntimeUserError.
+  void check_finite(int64_t step);
+  /// The first iteration after the last good checkpoint (or the start), at most `upto`,
+  /// whose loss is not finite, its step losses and what made them so; replayed eagerly
+  /// (training is deterministic), that iteration with checks on.
+  struct NonFinite {
+    int64_t step = -1;
+    std::vector<double> losses;
+    std::string origin;
+  };
+  NonFinite replay(int64_t upto);
+  /// An executor and batches at the state of the last good checkpoint (or the start).
+  std::pair<std::unique_ptr<Executor>, std::unique_ptr<Batcher>> replayer();
   void log(int64_t step);
   void write_samples(const std::string& tag);
   std::string save(int64_t step);
@@ -114,15 +123,12 @@ class Trainer {
   const lower::TrainingProgram* plan_;
   const ir::Model* model_;
   torch::Device device_ = torch::kCPU;
-  /// The log window, on the device: metric sums since the last log line and their count;
-  /// the iteration whose loss first became non-finite (-1: none) and its step losses.
+  /// The log window, on the device: metric sums since the last log line and their count.
   std::vector<std::string> metric_names_;
+  std::vector<size_t> loss_slots_;  ///< where each step's loss sits among metric_names_
   size_t headline_ = 0;  ///< which metric is the record's `loss` (the last step's)
   at::Tensor window_sums_;
   int64_t window_count_ = 0;
-  at::Tensor first_bad_;
-  at::Tensor step_;  ///< the iteration count on the device, for first_bad_
-  at::Tensor bad_losses_;
   double shown_loss_ = 0;  ///< the loss the progress line shows (read at log times)
   std::string shown_capture_;  ///< the executor's capture status as last reported
   const ir::Dataset* train_data_decl_;
