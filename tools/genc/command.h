@@ -41,6 +41,9 @@ inline constexpr const char* kEvalDescription =
 Action setup_run(CLI::App& sub);
 Action setup_sample(CLI::App& sub);
 Action setup_eval(CLI::App& sub);
+inline constexpr const char* kReportDescription =
+    "Write one self-contained HTML page of a run: curves, samples, graph, summary, settings";
+Action setup_report(CLI::App& sub);
 struct Session;
 /// Runs a runtime command in genc-runtime (runtime_commands.cpp): a runtime::RuntimeUserError
 /// it throws is printed as one "genc: error: ..." line, followed by the session's diagnostics
