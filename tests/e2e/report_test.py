@@ -176,6 +176,10 @@ def main():
     try:
         check_run('vae', VAE, tmp, args.keep, with_test=True)
         check_run('gan', GAN, tmp, args.keep, with_test=False)
+        p = subprocess.run([GENC, 'report', tmp], capture_output=True, text=True)
+        check('a folder that is no run: exit 1 with one genc: error line',
+              p.returncode == 1 and p.stderr.startswith('genc: error:') and 'not the folder of a genc run' in p.stderr
+              and not os.path.exists(os.path.join(tmp, 'report.html')), p.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if FAILURES:
