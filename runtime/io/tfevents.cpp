@@ -1,12 +1,12 @@
 // TensorBoard event files (see tfevents.h).
 //
 // The protobuf messages are encoded by hand, not with libprotobuf and protoc: genc writes
-// five fields of Event, two of Summary.Value, four of Summary.Image and one of SessionLog,
+// five fields of Event, three of Summary.Value, four of Summary.Image and one of SessionLog,
 // and the protobuf wire format (varints, fixed64/fixed32, length-delimited fields) is
 // frozen, so a 30-line encoder does what a .proto, a protoc build step and a library
 // dependency would. Field numbers are TensorBoard's (tensorboard/compat/proto/event.proto,
 // summary.proto):
-//   Event      wall_time=1 double, step=2 int64, file_version=3 string, summary=5, session_log=6
+//   Event      wall_time=1 double, step=2 int64, file_version=3 string, summary=5, session_log=7
 //   Summary    value=1 (repeated)
 //   Value      tag=1 string, simple_value=2 float, image=4
 //   Image      height=1, width=2, colorspace=3 int32, encoded_image_string=4 bytes
@@ -99,9 +99,9 @@ EventsFile::EventsFile(const std::string& out_dir, int64_t start_step) {
   write_event(version);
   if (start_step > 0) {
     std::string session_log;
-    put_int(session_log, 1, 1);  // START: TensorBoard purges the earlier events of later steps
-    std::string start = event_header(start_step);
-    put_bytes(start, 6, session_log);
+    put_int(session_log, 1, 1);  // START: TensorBoard drops the earlier events of this step and later ones
+    std::string start = event_header(start_step + 1);
+    put_bytes(start, 7, session_log);
     write_event(start);
   }
 }

@@ -13,8 +13,8 @@ namespace genc::runtime {
 
 /// One events file, opened for one segment of a run (a fresh run, or each resume), as
 /// TensorFlow's summary writer does: a file_version event first and, when the segment
-/// starts after step 0, a SessionLog START at that step, which tells TensorBoard to drop
-/// the events of later steps an interrupted earlier segment wrote.
+/// continues from step S > 0, a SessionLog START at step S + 1, which tells TensorBoard to
+/// drop the events of steps from S + 1 on that an interrupted earlier segment wrote.
 class EventsFile {
  public:
   /// Creates OUT/events.out.tfevents.<seconds since 1970>.<hostname> (appending when a

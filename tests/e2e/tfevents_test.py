@@ -10,7 +10,7 @@ every event file must start with file_version "brain.Event:2", every record's CR
 hold, the scalars must be exactly metrics.jsonl's values (as float32, tag SPLIT/KEY) and the
 images exactly the sample PNGs. Then the step-150 checkpoint is deleted (a run that died
 after step 100's) and the run resumed to 150: the new segment's events start with
-SessionLog START at step 100, and after TensorBoard's purge of the later steps of earlier
+SessionLog START at step 101, and after TensorBoard's purge of the later steps of earlier
 segments the scalars again equal the (truncated and continued) metrics.jsonl.
 """
 import argparse
@@ -129,8 +129,8 @@ def decode_event(buf):
     e = {'wall_time': struct.unpack('<d', f[1][0])[0], 'step': f.get(2, [0])[0]}
     if 3 in f:
         e['file_version'] = f[3][0].decode()
-    if 6 in f:
-        e['session_log'] = fields(f[6][0]).get(1, [0])[0]
+    if 7 in f:
+        e['session_log'] = fields(f[7][0]).get(1, [0])[0]
     if 5 in f:
         e['values'] = []
         for v in fields(f[5][0]).get(1, []):
@@ -154,12 +154,12 @@ def read_events(out):
 
 def surviving(files):
     """The summary events TensorBoard shows: a SessionLog START at step S drops the earlier
-    events of steps above S."""
+    events of step S and later (tensorboard's event_accumulator purge)."""
     kept = []
     for _, events in files:
         for e in events:
             if e.get('session_log') == 1:
-                kept = [k for k in kept if k['step'] <= e['step']]
+                kept = [k for k in kept if k['step'] < e['step']]
             elif 'values' in e:
                 kept.append(e)
     return kept
@@ -242,8 +242,8 @@ def main():
         genc('run', '--resume', out)
         files = read_events(out)
         starts = [e for _, events in files for e in events if 'session_log' in e]
-        check('the resumed segment starts with SessionLog START at step 100',
-              [(e['step'], e['session_log']) for e in starts] == [(100, 1)], str(starts))
+        check('the resumed segment starts with SessionLog START at step 101',
+              [(e['step'], e['session_log']) for e in starts] == [(101, 1)], str(starts))
         stale = [e['step'] for e in files[0][1] if 'values' in e and e['step'] > 100]
         check('the first segment holds steps after 100 that TensorBoard purges', bool(stale), str(stale))
         check_values('after the resume', out, files)
