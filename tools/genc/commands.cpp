@@ -17,6 +17,7 @@ const std::vector<CommandSpec>& commands() {
       {"sample", kSampleDescription, setup_forward_to_runtime},
       {"eval", kEvalDescription, setup_forward_to_runtime},
       {"report", kReportDescription, setup_forward_to_runtime},
+      {"export", kExportDescription, setup_forward_to_runtime},
 #endif
   };
   return table;

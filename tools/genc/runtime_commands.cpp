@@ -25,6 +25,7 @@ const std::vector<CommandSpec>& commands() {
       {"sample", kSampleDescription, setup_sample},
       {"eval", kEvalDescription, setup_eval},
       {"report", kReportDescription, setup_report},
+      {"export", kExportDescription, setup_export},
       {"verify", kVerifyDescription, setup_verify},
   };
   return table;
