@@ -22,9 +22,10 @@ std::string attribute_name(const std::string& node, const std::string& tensor) {
   return name;
 }
 
+/// Ops of layers and shapes that translate (besides a graph's input, noise and result).
 bool translatable(Op op) {
   switch (op) {
-    case Op::Randn: case Op::Output: case Op::Linear: case Op::Conv: case Op::UpConv: case Op::BatchNorm:
+    case Op::Output: case Op::Linear: case Op::Conv: case Op::UpConv: case Op::BatchNorm:
     case Op::Relu: case Op::LeakyRelu: case Op::Gelu: case Op::Silu: case Op::Tanh: case Op::Sigmoid:
     case Op::Softplus: case Op::Reshape: case Op::Flatten:
       return true;
@@ -54,7 +55,6 @@ std::string fused(const ir::OpAttrs& attrs, const std::string& y) {
 
 class Writer {
  public:
-  explicit Writer(const ir::Graph& g) : graph_(g) {}
 
   /// `self.ATTR` of tensor `tensor` of parameter node `node`, recorded as used.
   std::string param(const ir::Node& node, const std::string& tensor) {
@@ -74,7 +74,7 @@ class Writer {
         return fused(attrs, fmt::format("torch.linear({}, {}, {})", x, param(n, "weight"), bias));
       }
       case Op::Conv: case Op::UpConv: {
-        const bool two_d = graph_.type(n.inputs[0]).rank() == 3;
+        const bool two_d = graph_->type(n.inputs[0]).rank() == 3;
         const std::string bias = attrs.boolean("bias") ? param(n, "bias") : "None";
         const int64_t s = attrs.integer("s"), p = attrs.integer("p");
         const std::string fn = std::string(n.op == Op::UpConv ? "conv_transpose" : "conv") + (two_d ? "2d" : "1d");
@@ -94,28 +94,47 @@ class Writer {
     }
   }
 
-  TorchScriptSampler write() {
-    std::string body;
-    for (ir::NodeId id : graph_.topo_order()) {
-      const ir::Node& n = graph_.node(id);
+  /// The body of a method of `graph` whose argument `arg` is its noise (randn) or input.
+  std::string body(const ir::Graph& graph, const std::string& arg) {
+    graph_ = &graph;
+    std::string text;
+    for (ir::NodeId id : graph.topo_order()) {
+      const ir::Node& n = graph.node(id);
       if (n.op == Op::Randn) {
         out_.noise_shape = ir::OpAttrs(n.op, n.attrs).integers("shape");
-        body += fmt::format("    {} = z\n", var({id, 0}));
+        text += fmt::format("    {} = {}\n", var({id, 0}), arg);
+      } else if (n.op == Op::Input) {
+        text += fmt::format("    {} = {}\n", var({id, 0}), arg);
+      } else if (n.op == Op::Gaussian) {
+        text += fmt::format("    {} = ({}, {})\n", var({id, 0}), var(n.inputs[0]), var(n.inputs[1]));
       } else if (n.op == Op::Output) {
-        body += fmt::format("    return {}\n", var(n.inputs[0]));
+        text += fmt::format("    return {}\n", var(n.inputs[0]));
       } else {
-        body += fmt::format("    {} = {}\n", var({id, 0}), expression(n, var(n.inputs[0])));
+        text += fmt::format("    {} = {}\n", var({id, 0}), expression(n, var(n.inputs[0])));
       }
     }
-    out_.source = "def forward(self, z: Tensor) -> Tensor:\n" + body + "\n" +
-                  fmt::format("def noise_shape(self) -> List[int]:\n    return [{}]\n", fmt::join(out_.noise_shape, ", "));
-    return std::move(out_);
+    return text;
   }
 
+  TorchScriptSampler& out() { return out_; }
+
  private:
-  const ir::Graph& graph_;
+  const ir::Graph* graph_ = nullptr;
   TorchScriptSampler out_;
 };
+
+/// The first op of `g` (besides its input, output and `extra`) without a translation, as
+/// "'op'"; null when every op translates.
+std::optional<std::string> untranslatable_op(const ir::Graph& g, Op extra) {
+  for (ir::NodeId id : g.ids()) {
+    const ir::Node& n = g.node(id);
+    if (n.op == extra || n.op == Op::Input) continue;
+    if (!translatable(n.op)) return fmt::format("'{}'", ir::op_name(n.op));
+    const bool weighted = n.op == Op::Linear || n.op == Op::Conv || n.op == Op::UpConv;
+    if (weighted && ir::OpAttrs(n.op, n.attrs).boolean("spectral_norm")) return std::string("spectral_norm");
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -127,17 +146,28 @@ std::optional<std::string> unsupported(const lower::Loop& sampler) {
     return "its sampler '" + sampler.name + "' also returns labels (a conditional model): not exported yet";
   const ir::Graph& g = sampler.init.graph;
   if (g.find(Op::Randn).size() != 1) return "its sampler does not draw its noise from exactly one randn";
-  for (ir::NodeId id : g.ids()) {
-    const ir::Node& n = g.node(id);
-    if (!translatable(n.op))
-      return fmt::format("its sampler uses '{}', which has no TorchScript translation yet", ir::op_name(n.op));
-    const bool weighted = n.op == Op::Linear || n.op == Op::Conv || n.op == Op::UpConv;
-    if (weighted && ir::OpAttrs(n.op, n.attrs).boolean("spectral_norm"))
-      return "its sampler uses spectral_norm, which has no TorchScript translation yet";
-  }
+  std::optional<std::string> op = untranslatable_op(g, Op::Randn);
+  if (op) return "its sampler uses " + *op + ", which has no TorchScript translation yet";
   return std::nullopt;
 }
 
-TorchScriptSampler torchscript_sampler(const lower::Loop& sampler) { return Writer(sampler.init.graph).write(); }
+bool exportable_encoder(const ir::Function& role) {
+  const ir::Graph& g = role.graph;
+  const std::vector<ir::NodeId> outputs = g.find(Op::Output);
+  return role.params.size() == 1 && outputs.size() == 1 &&
+         g.node(g.node(outputs[0]).inputs[0].node).op == Op::Gaussian && !untranslatable_op(g, Op::Gaussian);
+}
+
+TorchScriptSampler torchscript_sampler(const lower::Loop& sampler, const ir::Function* encoder) {
+  Writer w;
+  std::string source = "def forward(self, z: Tensor) -> Tensor:\n" + w.body(sampler.init.graph, "z");
+  source += fmt::format("\ndef noise_shape(self) -> List[int]:\n    return [{}]\n", fmt::join(w.out().noise_shape, ", "));
+  if (encoder) {
+    source += "\ndef encode(self, x: Tensor) -> Tuple[Tensor, Tensor]:\n" + w.body(encoder->graph, "x");
+    w.out().has_encode = true;
+  }
+  w.out().source = std::move(source);
+  return std::move(w.out());
+}
 
 }  // namespace genc::runtime::exporting

@@ -25,7 +25,9 @@ bool export_checkpoint(pipeline::Compilation& c, const ExportRequest& r, std::os
     throw RuntimeUserError("cannot export model '" + model + "': " + *why);
   if (t.config.ema > 0)
     throw RuntimeUserError("cannot export model '" + model + "': it samples with EMA weights, not exported yet");
-  exporting::TorchScriptSampler sampler = exporting::torchscript_sampler(*t.plan.sample);
+  const ir::Function* encoder = t.model().role("encoder");
+  if (encoder && !exporting::exportable_encoder(*encoder)) encoder = nullptr;
+  exporting::TorchScriptSampler sampler = exporting::torchscript_sampler(*t.plan.sample, encoder);
 
   torch::jit::Module module("genc_" + model);
   ParamStore& params = restored->executor->params();
@@ -39,8 +41,9 @@ bool export_checkpoint(pipeline::Compilation& c, const ExportRequest& r, std::os
   module.define(sampler.source);
   module.eval();
   write_file_atomic(r.out, [&](std::ostream& out) { module.save(out); });
-  log << fmt::format("genc: wrote {} (the sampler of {} at step {}: forward(z) with z of shape [N, {}])\n", r.out,
-                     model, restored->meta.step, fmt::join(sampler.noise_shape, ", "));
+  log << fmt::format("genc: wrote {} (model {} at step {}: forward(z) samples for noise z of shape [N, {}]{})\n",
+                     r.out, model, restored->meta.step, fmt::join(sampler.noise_shape, ", "),
+                     sampler.has_encode ? ", encode(x) the encoder's mean and log-variance" : "");
   return true;
 }
 

@@ -3,8 +3,10 @@
 module of a trained VAE's decoder and a trained DCGAN's generator with torch.jit.load, feeds
 it the noise genc's sampler draws for a seed (torch.randn from a CPU generator seeded with
 it: the same stream LibTorch's at::randn gives genc) and gets the images of `genc sample
---seed` (its PNG grid, transforms undone, to within one grey level of 255). A diffusion
-model's sampler, a loop, is one user error.
+--seed` (its PNG grid, transforms undone, to within one grey level of 255). The VAE's
+module also has encode(x): the ELBO Python computes with encode and forward on the 10000
+test images (one sample of z each, as genc's) is `genc eval`'s to within 1 nat. A
+diffusion model's sampler, a loop, is one user error.
 
   export_test.py --genc build/tools/genc/genc --python /usr/bin/python3
 """
@@ -21,6 +23,7 @@ from png_pixels import read_png  # noqa: E402
 
 VAE = """use std.nn
 data fashion = fashion_mnist(split: "train")
+data fashion_test = fashion_mnist(split: "test")
 model vae(latent: 8, hidden: 64) {
   encoder q(x: [1,28,28]) -> gaussian {
     h = x |> flatten |> linear(hidden) |> relu
@@ -61,6 +64,26 @@ with torch.no_grad():
 x = (x - lo) / (hi - lo)
 print(json.dumps({'shape': list(x.shape), 'levels': (x * 255).flatten().tolist()}))
 """
+
+# Python side: the test ELBO through the module's encode and forward (bernoulli decoder).
+PY_ELBO = r"""
+import gzip, sys, torch
+m = torch.jit.load(sys.argv[1])
+raw = gzip.open(sys.argv[2]).read()[16:]
+x = torch.frombuffer(bytearray(raw), dtype=torch.uint8).float().div(255).reshape(-1, 1, 28, 28)
+torch.manual_seed(0)
+total = 0.0
+with torch.no_grad():
+    for batch in x.split(1000):
+        mean, logvar = m.encode(batch)
+        z = mean + torch.exp(0.5 * logvar) * torch.randn_like(mean)
+        p = m(z).clamp(1e-7, 1 - 1e-7)
+        recon = (batch * p.log() + (1 - batch) * (1 - p).log()).flatten(1).sum(1)
+        kl = -0.5 * (1 + logvar - mean ** 2 - logvar.exp()).sum(1)
+        total += (recon - kl).sum().item()
+print(total / x.shape[0])
+"""
+FASHION_TEST = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz'  # dataset-fashion-mnist
 
 FAILURES = []
 
@@ -125,6 +148,19 @@ def check_model(name, source, tmp, lo, hi, n=16, seed=5):
     check(f'{name}: its samples for genc\'s noise are genc\'s samples (within 1 grey level)', worst <= 1.0, str(worst))
     spread = max(levels) - min(levels)
     check(f'{name}: the samples are not constant', spread > 20, str(spread))
+    return ck, pt
+
+
+def check_encoder(ck, pt):
+    import json
+    rep = json.loads(genc_ok('eval', ck, '--data', 'fashion_test', '--iw', '0', '--json').strip().splitlines()[-1])
+    p = subprocess.run([PYTHON, '-c', PY_ELBO, pt, FASHION_TEST], capture_output=True, text=True, timeout=600)
+    if not check('vae: python calls encode(x)', p.returncode == 0, p.stderr[-3000:]):
+        return
+    elbo = float(p.stdout.strip())
+    print(f'  vae: test ELBO through encode + forward in Python {elbo:.2f}, genc eval {rep["elbo"]:.2f} nats')
+    check('vae: the exported encoder and decoder give genc eval\'s test ELBO (within 1 nat)',
+          abs(elbo - rep['elbo']) < 1.0, f'{elbo} vs {rep}')
 
 
 def main():
@@ -136,7 +172,9 @@ def main():
     GENC, PYTHON = os.path.abspath(args.genc), args.python
     tmp = tempfile.mkdtemp(prefix='genc-export-')
     try:
-        check_model('vae', VAE, tmp, 0.0, 1.0)
+        vae = check_model('vae', VAE, tmp, 0.0, 1.0)
+        if vae:
+            check_encoder(*vae)
         check_model('dcgan', DCGAN, tmp, -1.0, 1.0)
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         out = os.path.join(tmp, 'diffusion')

@@ -14,7 +14,8 @@ Action setup_export(CLI::App& sub) {
   sub.add_option("checkpoint", r->checkpoint, "A checkpoint written by genc run (OUT/checkpoints/step_N.pt)")
       ->required();
   sub.add_option("-o,--output", r->out, "The TorchScript file to write (atomically)")->capture_default_str();
-  sub.footer("In Python: m = torch.jit.load('model.pt'); x = m(torch.randn(n, *m.noise_shape())).\n"
+  sub.footer("In Python: m = torch.jit.load('model.pt'); x = m(torch.randn(n, *m.noise_shape()));\n"
+             "a VAE's module also has m.encode(x) -> (mean, logvar).\n"
              "Exported yet: straight-line samplers (VAE decoders, GAN generators) of linear, conv, upconv,\n"
              "batchnorm, activation and reshape ops.\n"
              "Exit status: 0 success, 1 user error (bad checkpoint, a sampler not exported yet), 2 internal error.");
