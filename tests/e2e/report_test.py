@@ -83,7 +83,8 @@ def chromium(args, profile):
     exe = shutil.which('chromium')
     if exe is None:
         raise AssertionError('chromium is not installed (scripts/setup.sh installs it)')
-    cmd = [exe, '--headless', '--disable-gpu', '--hide-scrollbars', '--no-first-run', f'--user-data-dir={profile}',
+    cmd = [exe, '--headless', '--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars', '--no-first-run',
+           f'--user-data-dir={profile}',
            '--force-device-scale-factor=1', f'--window-size={WINDOW}', *args]
     if os.geteuid() == 0:
         cmd.insert(1, '--no-sandbox')  # chromium refuses to run as root with its sandbox
