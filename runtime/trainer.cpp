@@ -14,6 +14,7 @@
 
 #include "compiler/support/diagnostics.h"
 #include "runtime/data/prefetch.h"
+#include "runtime/data/read_file.h"
 #include "runtime/data/rng.h"
 #include "runtime/cuda_support.h"
 #include "runtime/errors.h"
@@ -231,7 +232,7 @@ void Trainer::log(int64_t step) {
   r.extra.emplace_back("time_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   if (std::optional<int64_t> peak = peak_memory_bytes(device_))
     r.extra.emplace_back("gpu_peak_mb", static_cast<double>(*peak) / (1 << 20));
-  metrics_->append(r);
+  record(r);
   window_sums_.zero_();
   window_count_ = 0;
 }
@@ -249,12 +250,22 @@ std::vector<std::pair<std::string, double>> Trainer::evaluate() {
   return out;
 }
 
-void Trainer::write_samples(const std::string& tag) {
+void Trainer::record(const MetricsRecord& r) {
+  metrics_->append(r);
+  std::vector<std::pair<std::string, double>> values = {{"loss", r.loss}};
+  values.insert(values.end(), r.extra.begin(), r.extra.end());
+  events_->add_scalars(r.step, r.split, values);
+}
+
+void Trainer::write_samples(const std::string& tag, int64_t step) {
   Data s = executor_->sample(config_.sample_n, mix_seed(config_.seed, kSamples));
   const std::vector<std::string> files = default_sample_files(s.x, (std::filesystem::path(sample_dir_) / tag).string(), train_data_decl_);
   if (files.empty()) return;
   make_dirs(sample_dir_);
-  for (const std::string& f : files) runtime::write_samples(f, s, *train_data_decl_);
+  for (const std::string& f : files) {
+    runtime::write_samples(f, s, *train_data_decl_);
+    if (std::filesystem::path(f).extension() == ".png") events_->add_png(step, "samples", read_data_file(f));
+  }
 }
 
 std::string Trainer::save(int64_t step) {
@@ -271,6 +282,7 @@ std::string Trainer::save(int64_t step) {
 
 TrainSummary Trainer::run() {
   started_ = std::chrono::steady_clock::now();
+  events_ = std::make_unique<EventsFile>(options_.out_dir, executor_->iteration());
   std::optional<Progress> progress;
   if (options_.progress)
     progress.emplace(total_steps_, *options_.progress, false);
@@ -313,12 +325,13 @@ TrainSummary Trainer::run() {
           r.extra.emplace_back(name, value);
         text += fmt::format(" {} {:.4f}", name, value);
       }
-      metrics_->append(r);
+      record(r);
       progress->message(text);
     }
     if (sample_due)
       write_samples(config_.sample.unit == "epochs" ? fmt::format("epoch_{:03d}", epoch)
-                                                    : fmt::format("step_{:08d}", step));
+                                                    : fmt::format("step_{:08d}", step),
+                    step);
     if (checkpoint_due) {
       save(step);
       saved_at = step;

@@ -1,6 +1,7 @@
 // The training driver behind `genc run`: loads the data, runs the Executor's iterations
 // for the configured epochs or steps, and on schedule logs metrics, evaluates, writes
-// sample grids and checkpoints; resumes exactly from a checkpoint.
+// sample grids and checkpoints (metrics and grids also as TensorBoard events); resumes
+// exactly from a checkpoint.
 #pragma once
 
 #include <torch/types.h>
@@ -21,13 +22,15 @@
 #include "runtime/data/data.h"
 #include "runtime/executor.h"
 #include "runtime/io/metrics.h"
+#include "runtime/io/tfevents.h"
 #include "runtime/io/progress.h"
 #include "runtime/train_config.h"
 
 namespace genc::runtime {
 
 struct TrainerOptions {
-  /// OUT: metrics.jsonl, checkpoints/ and samples/ go here (created if missing).
+  /// OUT: metrics.jsonl, events.out.tfevents.* (TensorBoard), checkpoints/ and samples/ go
+  /// here (created if missing).
   std::string out_dir = "out";
   /// Stored in checkpoints so `genc sample` / `genc eval` / `--resume` can recompile.
   std::string source_path;
@@ -112,7 +115,10 @@ class Trainer {
   /// An executor and batches at the state of the last good checkpoint (or the start).
   std::pair<std::unique_ptr<Executor>, std::unique_ptr<Batcher>> replayer();
   void log(int64_t step);
-  void write_samples(const std::string& tag);
+  /// Appends `r` to metrics.jsonl and its values to the events file as scalars.
+  void record(const MetricsRecord& r);
+  /// Writes the sample files OUT/SAMPLE_DIR/TAG.*; PNGs also go to the events file at `step`.
+  void write_samples(const std::string& tag, int64_t step);
   std::string save(int64_t step);
   std::vector<std::string> metric_names(const std::vector<StepMetrics>& m) const;
   /// The window's sums and count as a checkpoint stores them.
@@ -139,6 +145,7 @@ class Trainer {
   std::optional<Data> eval_data_;
   int64_t eval_batch_ = 0;
   std::unique_ptr<MetricsLog> metrics_;
+  std::unique_ptr<EventsFile> events_;  ///< this segment's TensorBoard events (opened by run())
   int64_t total_steps_ = 0;
   RunState run_state_;
   /// When run() began: train records carry the seconds since then (time_s).

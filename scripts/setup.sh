@@ -10,6 +10,7 @@ packages=(
   libtorch-dev libopenblas0-pthread python3-torch
   dataset-fashion-mnist
   fortunes  # text for the byte-level GPT (examples/text_gpt.gen)
+  graphviz chromium  # genc report: the model graph's SVG; the browser its e2e test renders the page in
 )
 
 missing=()

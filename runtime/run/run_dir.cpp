@@ -15,6 +15,7 @@ namespace fs = std::filesystem;
 
 const std::regex kCheckpointName(R"(step_\d+\.pt)");
 const std::regex kGridName(R"((epoch|step)_\d+\.png)");
+const std::regex kEventsName(R"(events\.out\.tfevents\..+)");
 
 /// Files in `dir` whose names match `pattern`.
 std::vector<fs::path> matching(const std::string& dir, const std::regex& pattern) {
@@ -63,6 +64,7 @@ void clear_previous_run(const RunDir& d, std::ostream& log) {
   if (fs::exists(d.metrics, ec)) fs::resize_file(d.metrics, 0, ec);
   for (const fs::path& p : matching(d.checkpoints, kCheckpointName)) had_run = fs::remove(p, ec) || had_run;
   for (const fs::path& p : matching(d.samples, kGridName)) had_run = fs::remove(p, ec) || had_run;
+  for (const fs::path& p : matching(d.out, kEventsName)) fs::remove(p, ec);
   if (had_run) log << "genc: note: replacing the earlier run in '" << d.out << "'\n";
 }
 
@@ -72,6 +74,7 @@ void discard_if_empty(const RunDir& d) {
   if (!matching(d.checkpoints, kCheckpointName).empty() || !matching(d.samples, kGridName).empty()) return;
   fs::remove(d.metrics, ec);
   fs::remove(d.record, ec);
+  for (const fs::path& p : matching(d.out, kEventsName)) fs::remove(p, ec);
   fs::path out = fs::absolute(d.out, ec);
   remove_empty_dirs(d.checkpoints, out);
   remove_empty_dirs(d.samples, out);

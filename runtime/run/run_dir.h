@@ -1,5 +1,5 @@
-// A run's output folder OUT: where its files go (metrics.jsonl, run.json, checkpoints/,
-// samples/), clearing an earlier run before a fresh one, removing what a failed fresh run
+// A run's output folder OUT: where its files go (metrics.jsonl, run.json, TensorBoard's
+// events.out.tfevents.*, checkpoints/, samples/), clearing an earlier run before a fresh one, removing what a failed fresh run
 // left, and dropping the metrics an interrupted run wrote after its last checkpoint.
 #pragma once
 
@@ -31,12 +31,12 @@ struct RunDir {
 RunDir run_dir(const std::string& out, const TrainConfig& config);
 
 /// Before a fresh run: empties metrics.jsonl (the Trainer appends to it) and removes an
-/// earlier run's checkpoints and grids, so --resume and readers never mix two runs. Notes
+/// earlier run's checkpoints, grids and TensorBoard event files, so --resume and readers never mix two runs. Notes
 /// the replacement on `log` when there was an earlier run.
 void clear_previous_run(const RunDir& dir, std::ostream& log);
 
 /// After a failed fresh run: when it produced nothing (no metrics line, checkpoint or
-/// grid), removes the empty files, the empty checkpoint and sample folders, and OUT and
+/// grid), removes the empty files (and the events file), the empty checkpoint and sample folders, and OUT and
 /// its parents when the run created them.
 void discard_if_empty(const RunDir& dir);
 

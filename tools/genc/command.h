@@ -41,6 +41,12 @@ inline constexpr const char* kEvalDescription =
 Action setup_run(CLI::App& sub);
 Action setup_sample(CLI::App& sub);
 Action setup_eval(CLI::App& sub);
+inline constexpr const char* kReportDescription =
+    "Write one self-contained HTML page of a run: curves, samples, graph, summary, settings";
+Action setup_report(CLI::App& sub);
+inline constexpr const char* kExportDescription =
+    "Write a checkpoint's sampler as a TorchScript module (torch.jit.load) with its trained weights";
+Action setup_export(CLI::App& sub);
 struct Session;
 /// Runs a runtime command in genc-runtime (runtime_commands.cpp): a runtime::RuntimeUserError
 /// it throws is printed as one "genc: error: ..." line, followed by the session's diagnostics

@@ -16,6 +16,8 @@ const std::vector<CommandSpec>& commands() {
       {"run", kRunDescription, setup_forward_to_runtime},
       {"sample", kSampleDescription, setup_forward_to_runtime},
       {"eval", kEvalDescription, setup_forward_to_runtime},
+      {"report", kReportDescription, setup_forward_to_runtime},
+      {"export", kExportDescription, setup_forward_to_runtime},
 #endif
   };
   return table;

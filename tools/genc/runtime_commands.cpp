@@ -24,6 +24,8 @@ const std::vector<CommandSpec>& commands() {
       {"run", kRunDescription, setup_run},
       {"sample", kSampleDescription, setup_sample},
       {"eval", kEvalDescription, setup_eval},
+      {"report", kReportDescription, setup_report},
+      {"export", kExportDescription, setup_export},
       {"verify", kVerifyDescription, setup_verify},
   };
   return table;
