@@ -106,7 +106,7 @@ TEST(Roles, ClassifierFreeGuidanceGivesTheLabelEmbeddingANullRow) {
   auto unlabeled = analyze(
       "model dm() {\n  schedule s = cosine\n  denoiser e(x: [2], t: time) -> [2] {\n    return "
       "linear(x, 2)\n  }\n  objective denoise(cfg_dropout: 0.2)\n}\n");
-  EXPECT_EQ(unlabeled->first(), "6:29 TypeError");
+  EXPECT_EQ(unlabeled->first(), "6:34 TypeError");  // at the cfg_dropout value
   EXPECT_NE(unlabeled->rendered().find("cfg_dropout drops the label, but denoiser 'e' takes none"), std::string::npos);
 }
 
