@@ -18,7 +18,8 @@
 //    otherwise. ancestral: every t = T-1..0, the DDPM posterior mean with the fixed small
 //    variance beta~_t; ddim(steps, eta): `steps` timesteps evenly spaced over T-1..0, with
 //    eps recomputed from the clipped x0; dpm_solver(steps): DPM-Solver++ 2M on the same
-//    timesteps (first order at the first and the last step). Each step's target after the
+//    timesteps (first order at the first step and at the step into the last timestep, whose
+//    log-SNR step is far longer than the one before: 2M would extrapolate x0 by h/2h_prev). Each step's target after the
 //    last timestep is the clean data (alpha_bar = 1).
 // 4. Classifier-free guidance: with cfg_dropout p the training step drops each label to the
 //    null class K with probability p (drop_label; sema gave the denoiser's label embeddings
@@ -172,7 +173,7 @@ Table dpm_solver_table(const std::vector<double>& ab, const std::string& predict
       double h = lambda(i + 1) - lambda(i);
       q = std::sqrt((1.0 - next) / (1.0 - abt));
       p = std::sqrt(next) * (1.0 - std::exp(-h));
-      if (i > 0) {  // 2M: D = (1 + 1/2r) x0 - 1/2r x0_prev, r = h_prev / h
+      if (i > 0 && i + 2 < ts.size()) {  // 2M: D = (1 + 1/2r) x0 - 1/2r x0_prev, r = h_prev / h
         double k = 1.0 / (2.0 * (lambda(i) - lambda(i - 1)) / h);
         r = -p * k;
         p = p * (1.0 + k);
