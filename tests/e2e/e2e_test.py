@@ -335,8 +335,8 @@ def case_diffusion(tmp):
     bad = os.path.join(tmp, 'bad.npy')
     for what, flags, mention in (('--sampler with more steps than the schedule', ['--sampler', 'ddim(steps: 5000)'],
                                   "at most the schedule's 1000 steps"),
-                                 ('--guidance on a model trained without cfg_dropout', ['--guidance', '3'],
-                                  'has no cfg_dropout')):
+                                 ('--guidance on a denoiser without a label', ['--guidance', '3'],
+                                  "'eps' takes no label")):
         rc, out, err = genc('sample', trained, *flags, '-o', bad)
         check(f'diffusion: {what}: exit 1 with an error naming {mention!r}, nothing written',
               rc == 1 and 'error: ' in err and mention in err and not os.path.exists(bad), err[-2000:])
@@ -381,6 +381,12 @@ def conditional_case(tmp):
         with open(grid, 'rb') as f:
             grids[w] = f.read()
     check('cfg: guidance 0, 1 and 3 give different samples', len(set(grids.values())) == 3)
+    plain = os.path.join(tmp, 'no_cfg.gen')
+    with open(plain, 'w') as f:
+        f.write(TINY_CDM.replace(', cfg_dropout: 0.2', ''))
+    rc, _, err = genc('compile', plain, '--emit', 'plan')
+    check('cfg: guidance on a model trained without cfg_dropout is a located error',
+          rc == 1 and 'no_cfg.gen:10:' in err and 'has no cfg_dropout' in err and '^' in err, err)
     dpm = os.path.join(tmp, 'dpm.png')
     genc_ok('sample', checkpoint(out, 100), '-n', '20', '--sampler', 'dpm_solver(steps: 5, guidance: 2)', '-o', dpm)
     check('cfg: --sampler dpm_solver(...) with guidance samples', png_size(dpm) is not None)
