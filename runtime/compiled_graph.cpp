@@ -33,6 +33,7 @@ struct Rows {
 };
 
 Rows through(Op op, const ir::Attrs& attrs, Rows in, bool forward) {
+  if (op == Op::GuidanceMix) return forward ? in.times(1, 2) : in.times(2, 1);  // pairs to rows
   if (op != Op::RepeatBatch && op != Op::ReduceSamples) return in;
   int64_t t = ir::attr_int(attrs, "times");
   bool grow = (op == Op::RepeatBatch) == forward;

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/lower/schedule.h"
 #include "compiler/support/diagnostics.h"
 #include "runtime/compat.h"
 #include "runtime/data/rng.h"
@@ -115,6 +116,11 @@ Executor::Executor(const lower::TrainingProgram& program, const ir::Model& model
     eval_inputs_ = data_fields(*program.eval);
   }
   if (program.sample) sample_ = std::make_unique<LoopRunner>(*program.sample, *params_);
+  if (program.objective == ir::DenoiseOptions::kName && !model.schedules.empty()) {
+    lower::ScheduleSpec spec = lower::ScheduleSpec::of_setting(model.schedules.front());
+    noise_schedule_ = at::tensor(lower::alpha_bars(spec), at::kDouble);
+    noise_schedule_text_ = spec.str();
+  }
   if (config.ema > 0) {
     std::vector<at::Tensor> all;
     for (auto& [name, p] : params_->named_parameters()) all.push_back(p);
@@ -371,9 +377,20 @@ void Executor::save(torch::serialize::OutputArchive& archive) {
   }
   archive.write("iteration", at::tensor(iteration_, at::kLong), /*is_buffer=*/true);
   archive.write("train_rng", train_rng_.get_state(), /*is_buffer=*/true);
+  if (noise_schedule_.defined()) archive.write("noise_schedule", noise_schedule_, /*is_buffer=*/true);
+}
+
+void Executor::check_noise_schedule(torch::serialize::InputArchive& archive) const {
+  at::Tensor saved;
+  if (!noise_schedule_.defined() || !archive.try_read("noise_schedule", saved, /*is_buffer=*/true)) return;
+  if (saved.sizes() == noise_schedule_.sizes() && at::allclose(saved, noise_schedule_, 1e-12, 1e-15)) return;
+  throw RuntimeUserError(fmt::format("the checkpoint was trained on a noise schedule of {} steps that differs from the "
+                                     "one its source gives now, {}",
+                                     saved.numel(), noise_schedule_text_));
 }
 
 void Executor::load(torch::serialize::InputArchive& archive) {
+  check_noise_schedule(archive);
   try {
     torch::serialize::InputArchive model;
     archive.read("model", model);

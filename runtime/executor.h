@@ -136,11 +136,13 @@ class Executor {
   torch::Device device() const { return device_; }
 
   /// Writes parameters, buffers, optimizer states, EMA, iteration count and the
-  /// training random stream into `archive`.
+  /// training random stream (and a diffusion model's noise schedule) into `archive`.
   void save(torch::serialize::OutputArchive& archive);
   /// Restores what save() wrote. Throws RuntimeUserError when the archive does not fit
   /// this program (another model or configuration).
   void load(torch::serialize::InputArchive& archive);
+  /// A diffusion model's alpha_bar_t, saved with the state and compared on load (float64).
+  const at::Tensor& noise_schedule() const { return noise_schedule_; }
 
  private:
   struct StepRun {
@@ -201,6 +203,10 @@ class Executor {
   std::vector<DataField> eval_inputs_;
   std::unique_ptr<LoopRunner> sample_;
   std::unique_ptr<Ema> ema_;
+  at::Tensor noise_schedule_;        ///< diffusion: alpha_bar_t; undefined otherwise
+  std::string noise_schedule_text_;  ///< "cosine(steps: 1000, s: 0.008)"
+  /// Throws RuntimeUserError when the archive's noise schedule is not this model's.
+  void check_noise_schedule(torch::serialize::InputArchive& archive) const;
   at::Generator train_rng_;
   at::Generator eval_rng_;
   std::optional<Data> last_batch_;

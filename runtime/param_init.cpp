@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "compiler/ir/op_attrs.h"
+#include "compiler/ir/param_shapes.h"
 #include "compiler/support/diagnostics.h"
 #include "runtime/errors.h"
 
@@ -89,7 +90,7 @@ void init_node_params(ParamModule& m, const ir::Node& node, const std::vector<ir
       affine(m, x[0]);
       break;
     case Op::Embed:
-      m.register_parameter("weight", normal({inputs[0].classes, attrs.integer("dim")}, 1.0, gen));
+      m.register_parameter("weight", normal({ir::embed_rows(node, inputs[0]), attrs.integer("dim")}, 1.0, gen));
       break;
     case Op::Position:
       m.register_parameter("weight",

@@ -23,6 +23,10 @@ std::vector<ParamTensor> affine(int64_t n) { return {{"weight", {n}}, {"bias", {
 
 }  // namespace
 
+int64_t embed_rows(const Node& node, const ValueType& input) {
+  return input.classes + (OpAttrs(node.op, node.attrs).boolean("null_class") ? 1 : 0);
+}
+
 int64_t ParamTensor::numel() const {
   int64_t n = 1;
   for (int64_t d : dims) n *= d;
@@ -61,7 +65,7 @@ std::optional<std::vector<ParamTensor>> param_tensors(const Node& node, const st
     case Op::GroupNorm:
       return affine(x[0]);
     case Op::Embed:
-      return std::vector<ParamTensor>{{"weight", {inputs[0].classes, attrs.integer("dim")}}};
+      return std::vector<ParamTensor>{{"weight", {embed_rows(node, inputs[0]), attrs.integer("dim")}}};
     case Op::Position:
       return std::vector<ParamTensor>{{"weight", {attrs.integer("len"), attrs.integer("dim")}}};
     case Op::Attention: {

@@ -26,6 +26,10 @@ struct ParamTensor {
 /// `inputs`, in the order the runtime registers them; nullopt for an op not listed here.
 std::optional<std::vector<ParamTensor>> param_tensors(const Node& node, const std::vector<ValueType>& inputs);
 
+/// The rows of embed node `node` reading `input` (tokens or a label of K): K, and one more,
+/// index K, with null_class (the learned null label of classifier-free guidance).
+int64_t embed_rows(const Node& node, const ValueType& input);
+
 /// The operand types of `id` in `graph`.
 std::vector<ValueType> input_types(const Graph& graph, NodeId id);
 

@@ -1,4 +1,4 @@
-// Look-ups on the program containers: a model's role, a train setting, models and datasets by name.
+// Look-ups on the program containers: a setting argument's location, a model's role, a train setting, models and datasets by name.
 #include "compiler/ir/program.h"
 
 namespace genc::ir {
@@ -12,6 +12,11 @@ const T* find_by(const std::vector<T>& items, const std::string& wanted, Key key
 }
 
 }  // namespace
+
+SourceRange Setting::loc_of(const std::string& key) const {
+  auto it = arg_locs.find(key);
+  return it == arg_locs.end() ? loc : it->second;
+}
 
 const Function* Model::role(const std::string& role_kind) const {
   return find_by(roles, role_kind, [](const Function& f) -> const std::string& { return f.role; });

@@ -3,6 +3,7 @@
 // This is what sema produces, passes transform, `--emit ir` prints and lowering reads.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,12 @@ struct Setting {
   std::string name;
   Attrs args;
   SourceRange loc;
+  std::map<std::string, SourceRange> arg_locs;  ///< where each argument the source gave is written
+
+  /// Where argument `key` is written, else the whole setting.
+  SourceRange loc_of(const std::string& key) const;
+  /// Whether the source gave argument `key` (not its default).
+  bool given(const std::string& key) const { return arg_locs.count(key) > 0; }
 };
 
 struct Param {

@@ -1,4 +1,5 @@
-// Shape functions of the diffusion ops: schedule_coef, clamp, expand_batch.
+// Shape functions of the diffusion ops: schedule_coef, clamp, expand_batch and the
+// classifier-free guidance ops (drop_label, guidance_labels, guidance_mix).
 #include "compiler/ir/shape_fns_impl.h"
 
 namespace genc::ir::shapes {
@@ -33,5 +34,30 @@ ShapeResult shape_clamp(const ShapeCall& call) {
 
 // expand_batch(v, like): v's type (its batch becomes like's at run time).
 ShapeResult shape_expand_batch(const ShapeCall& call) { return ShapeResult::success({call.in(0)}); }
+
+// drop_label, guidance_labels: a label of K -> the same type (values may be the null class K,
+// which embeddings with null_class own a row for).
+ShapeResult shape_label_same(const ShapeCall& call) {
+  if (call.op == Op::DropLabel) {
+    AttrReader attrs(call);
+    double p = attrs.number("p");
+    if (attrs.failed()) return attrs.failure();
+    attrs.check(p >= 0.0 && p <= 1.0, attr_str(p), "p", "a probability in [0, 1]");
+    if (attrs.failed()) return attrs.failure();
+  }
+  const ValueType& y = call.in(0);
+  if (y.kind != ValueKind::Tensor || y.dtype != DType::I64 || y.rank() != 0 || y.classes <= 0)
+    return form_error(call, 0, "a label of K");
+  return ShapeResult::success({y});
+}
+
+// guidance_mix(w): f32 rows in pairs -> one row per pair, same type.
+ShapeResult shape_guidance_mix(const ShapeCall& call) {
+  AttrReader attrs(call);
+  attrs.number("w");
+  if (attrs.failed()) return attrs.failure();
+  if (auto err = require_f32(call, 0)) return *err;
+  return ShapeResult::success({call.in(0)});
+}
 
 }  // namespace genc::ir::shapes

@@ -18,8 +18,14 @@
 //    otherwise. ancestral: every t = T-1..0, the DDPM posterior mean with the fixed small
 //    variance beta~_t; ddim(steps, eta): `steps` timesteps evenly spaced over T-1..0, with
 //    eps recomputed from the clipped x0; dpm_solver(steps): DPM-Solver++ 2M on the same
-//    timesteps (first order at the first and the last step). Each step's target after the
+//    timesteps (first order at the first step and at the step into the last timestep, whose
+//    log-SNR step is far longer than the one before: 2M would extrapolate x0 by h/2h_prev). Each step's target after the
 //    last timestep is the clean data (alpha_bar = 1).
+// 4. Classifier-free guidance: with cfg_dropout p the training step drops each label to the
+//    null class K with probability p (drop_label; sema gave the denoiser's label embeddings
+//    that row); a sampler with guidance w != 1 runs the denoiser once on the batch doubled
+//    (repeat_batch; guidance_labels nulls the second of each pair) and mixes each pair to
+//    pred = u + w (c - u) (guidance_mix) before the update.
 #include <algorithm>
 #include <cmath>
 
@@ -42,6 +48,8 @@ struct Diffusion {
   ScheduleSpec schedule;
   std::string predict;
   std::string weighting;
+  double cfg_dropout = 0.0;  ///< > 0: labels dropped to the null class K in training
+  double guidance = 1.0;     ///< the sampler's w; 1: the conditional prediction alone
 };
 
 ValueRef coef(GraphBuilder& b, const Diffusion& d, ValueRef t, const std::string& which) {
@@ -52,11 +60,13 @@ ValueRef coef(GraphBuilder& b, const Diffusion& d, ValueRef t, const std::string
 
 ValueRef mul(GraphBuilder& b, ValueRef x, ValueRef y) { return b.op(Op::Mul, {x, y}); }
 
-/// The per-example MSE of the denoiser on x noised at a random t (and its min-SNR weight).
-std::pair<ValueRef, ValueRef> denoising_loss(GraphBuilder& b, const Diffusion& d) {
+/// The per-example MSE of the denoiser on x noised at a random t (and its min-SNR weight);
+/// in `training` with cfg_dropout, each label is dropped to the null class with that probability.
+std::pair<ValueRef, ValueRef> denoising_loss(GraphBuilder& b, const Diffusion& d, bool training) {
   ValueRef x0 = b.input("x", d.x);
   std::optional<ValueRef> y;
   if (d.y) y = b.input("y", *d.y);
+  if (y && training && d.cfg_dropout > 0.0) y = b.op(Op::DropLabel, {*y}, {{"p", d.cfg_dropout}});
   ValueRef t = b.op(Op::RandLabel, {}, {{"classes", d.schedule.steps}});
   ValueRef eps = b.op(Op::Randn, {}, {{"shape", d.x.dims}});
   ValueRef a = coef(b, d, t, "sqrt_alpha_bar");
@@ -75,7 +85,7 @@ std::pair<ValueRef, ValueRef> denoising_loss(GraphBuilder& b, const Diffusion& d
 
 Step train_step(const Diffusion& d, SourceRange loc) {
   GraphBuilder b(loc);
-  auto [mse, weight] = denoising_loss(b, d);
+  auto [mse, weight] = denoising_loss(b, d, true);
   if (d.weighting == "min_snr") {
     b.output("loss", mul(b, weight, mse));
     b.output("mse", mse);
@@ -90,7 +100,7 @@ Step train_step(const Diffusion& d, SourceRange loc) {
 
 Routine eval_routine(const Diffusion& d, SourceRange loc) {
   GraphBuilder b(loc);
-  b.output("loss", denoising_loss(b, d).first);
+  b.output("loss", denoising_loss(b, d, false).first);
   return b.finish("eval");
 }
 
@@ -163,7 +173,7 @@ Table dpm_solver_table(const std::vector<double>& ab, const std::string& predict
       double h = lambda(i + 1) - lambda(i);
       q = std::sqrt((1.0 - next) / (1.0 - abt));
       p = std::sqrt(next) * (1.0 - std::exp(-h));
-      if (i > 0) {  // 2M: D = (1 + 1/2r) x0 - 1/2r x0_prev, r = h_prev / h
+      if (i > 0 && i + 2 < ts.size()) {  // 2M: D = (1 + 1/2r) x0 - 1/2r x0_prev, r = h_prev / h
         double k = 1.0 / (2.0 * (lambda(i) - lambda(i - 1)) / h);
         r = -p * k;
         p = p * (1.0 + k);
@@ -176,6 +186,22 @@ Table dpm_solver_table(const std::vector<double>& ab, const std::string& predict
 
 bool any_nonzero(const std::vector<double>& v) {
   return std::any_of(v.begin(), v.end(), [](double x) { return x != 0.0; });
+}
+
+/// The denoiser's prediction at (x, t [, y]). With guidance w != 1, one call on the batch
+/// doubled: each example once with its label and once with the null label, the pair (c, u)
+/// mixed to u + w (c - u).
+ValueRef guided_prediction(GraphBuilder& b, const Diffusion& d, ValueRef x, ValueRef t, std::optional<ValueRef> y) {
+  if (!y || d.guidance == 1.0) {
+    std::vector<ValueRef> args{x, b.op(Op::ExpandBatch, {t, x})};
+    if (y) args.push_back(*y);
+    return b.inline_role(*d.denoiser, args).values[0];
+  }
+  auto pairs = [&](ValueRef v) { return b.op(Op::RepeatBatch, {v}, {{"times", int64_t{2}}}); };
+  ValueRef x2 = pairs(x);
+  ValueRef y2 = b.op(Op::GuidanceLabels, {pairs(*y)});
+  ValueRef pred2 = b.inline_role(*d.denoiser, {x2, b.op(Op::ExpandBatch, {t, x2}), y2}).values[0];
+  return b.op(Op::GuidanceMix, {pred2}, {{"w", d.guidance}});
 }
 
 Loop sampler_loop(const Diffusion& d, const std::string& name, const Table& tab, SourceRange loc) {
@@ -196,12 +222,10 @@ Loop sampler_loop(const Diffusion& d, const std::string& name, const Table& tab,
   std::optional<ValueRef> x0_prev, y;
   if (multistep) x0_prev = b.input("x0_prev", d.x);
   if (d.y) y = b.input("y", *d.y);
-  ValueRef t = b.op(Op::ExpandBatch, {b.input("t", ir::ValueType::tensor({}, ir::DType::I64)), x});
+  ValueRef t_in = b.input("t", ir::ValueType::tensor({}, ir::DType::I64));
   auto column = [&](const char* n) { return b.input(n, scalar); };
   ValueRef u = column("u"), v = column("v"), q = column("q"), p = column("p");
-  std::vector<ValueRef> args{x, t};
-  if (y) args.push_back(*y);
-  ValueRef pred = b.inline_role(*d.denoiser, args).values[0];
+  ValueRef pred = guided_prediction(b, d, x, t_in, y);
   ValueRef x0 = add(b, mul(b, u, x), mul(b, v, pred));
   if (d.x.rank() == 3) x0 = b.op(Op::Clamp, {x0}, {{"lo", -1.0}, {"hi", 1.0}});
   ValueRef next = add(b, mul(b, q, x), mul(b, p, x0));
@@ -221,16 +245,34 @@ Loop sampler_loop(const Diffusion& d, const std::string& name, const Table& tab,
   return loop;
 }
 
+/// The guidance of sampler `s`, or an error (null) where the model cannot be guided.
+std::optional<double> guidance(const ir::Model& model, const ir::Setting& s, const Diffusion& d,
+                               DiagnosticEngine& diags) {
+  double w = ir::attr_float_or(s.args, "guidance", 1.0);
+  if (!s.given("guidance") || (d.y && d.cfg_dropout > 0.0)) return w;
+  Diagnostic& err = diags.report(
+      DiagKind::TypeError, s.loc_of("guidance"),
+      {d.y ? fmt::format("guidance needs a model trained with classifier-free guidance; '{}' has no cfg_dropout",
+                         model.name)
+           : fmt::format("guidance needs a conditional denoiser (y: label of K); '{}' takes no label", d.denoiser->name)});
+  diags.add_note(err, model.objective->loc,
+                 d.y ? "add cfg_dropout: 0.1 to the objective to train the null class" : "the objective is here");
+  return std::nullopt;
+}
+
 /// The sampler of the model's `sampler` setting (ancestral without one), or an error.
-std::optional<Loop> sampler(const ir::Model& model, const Diffusion& d, DiagnosticEngine& diags) {
+std::optional<Loop> sampler(const ir::Model& model, Diffusion d, DiagnosticEngine& diags) {
   std::vector<double> ab = alpha_bars(d.schedule);
   if (!model.sampler) return sampler_loop(d, "ancestral", ancestral_table(ab, d.predict), model.objective->loc);
   const ir::Setting& s = *model.sampler;
+  std::optional<double> w = guidance(model, s, d, diags);
+  if (!w) return std::nullopt;
+  d.guidance = *w;
   int64_t steps = 0;
   if (s.name == "ddim") steps = ir::read_options<ir::DdimOptions>(s).steps;
   if (s.name == "dpm_solver") steps = ir::read_options<ir::DpmSolverOptions>(s).steps;
   if (steps > d.schedule.steps) {
-    diags.report(DiagKind::InvalidOptionValue, s.loc,
+    diags.report(DiagKind::InvalidOptionValue, s.loc_of("steps"),
                  {std::to_string(steps), "steps",
                   fmt::format("at most the schedule's {} steps ({})", d.schedule.steps, d.schedule.str())});
     return std::nullopt;
@@ -256,19 +298,13 @@ std::optional<TrainingProgram> lower_denoise(const ir::Model& model, DiagnosticE
     return std::nullopt;
   }
   const ir::Setting& schedule = model.schedules.front();
-  Diffusion d{denoiser, denoiser->params[0].type, std::nullopt, ScheduleSpec::of_setting(schedule), options.predict,
-              options.weighting};
+  Diffusion d{denoiser,         denoiser->params[0].type, std::nullopt, ScheduleSpec::of_setting(schedule),
+              options.predict,  options.weighting,        options.cfg_dropout};
   if (auto err = d.schedule.error()) {
-    diags.report(DiagKind::InvalidOptionValue, schedule.loc, *err);
+    diags.report(DiagKind::InvalidOptionValue, schedule.loc_of((*err)[1]), *err);
     return std::nullopt;
   }
   if (denoiser->params.size() == 3) d.y = denoiser->params[2].type;
-  if (options.cfg_dropout > 0.0) {
-    diags.report(DiagKind::InvalidOptionValue, objective.loc,
-                 {ir::attr_str(ir::Attr(options.cfg_dropout)), "cfg_dropout",
-                  "0: classifier-free guidance is not implemented yet"});
-    return std::nullopt;
-  }
   std::optional<Loop> loop = sampler(model, d, diags);
   if (!loop) return std::nullopt;
 

@@ -74,12 +74,9 @@ std::string ScheduleSpec::str() const {
 
 std::optional<std::vector<std::string>> ScheduleSpec::error() const {
   auto num = [](double v) { return ir::attr_str(ir::Attr(v)); };
-  if (kind == "linear") {
-    if (beta_start >= 1.0) return std::vector<std::string>{num(beta_start), "beta_start", "a value in (0, 1)"};
-    if (beta_end >= 1.0) return std::vector<std::string>{num(beta_end), "beta_end", "a value in (0, 1)"};
-    if (beta_end < beta_start)
-      return std::vector<std::string>{num(beta_end), "beta_end", "at least beta_start (" + num(beta_start) + ")"};
-  }
+  // (options.def keeps each beta in (0, 1), steps >= 1 and s >= 0.)
+  if (kind == "linear" && beta_end <= beta_start)
+    return std::vector<std::string>{num(beta_end), "beta_end", "more than beta_start (" + num(beta_start) + ")"};
   if (kind == "cosine" && s > 1.0) return std::vector<std::string>{num(s), "s", "a small offset in [0, 1]"};
   if (kind == "sigmoid" && !(start < end))
     return std::vector<std::string>{num(end), "end", "more than start (" + num(start) + ")"};

@@ -37,7 +37,7 @@ struct ScheduleSpec {
   /// "cosine(steps: 1000, s: 0.008)".
   std::string str() const;
   /// Why the parameters give no usable schedule ({value, option, expected} for
-  /// InvalidOptionValue), or nullopt.
+  /// InvalidOptionValue, reported at that option), or nullopt.
   std::optional<std::vector<std::string>> error() const;
 };
 

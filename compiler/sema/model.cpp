@@ -1,5 +1,6 @@
 // Models: hyperparameters and overrides, settings (objective, sampler, schedules, priors),
-// roles (no two of one kind, unique names), then the family checks of objectives.cpp.
+// roles (no two of one kind, unique names), then the family checks of objectives.cpp and
+// the null class of classifier-free guidance.
 #include "compiler/sema/model.h"
 
 #include <map>
@@ -101,6 +102,27 @@ void analyze_settings(const ast::ModelDecl& decl, Evaluator& ct, Scope& scope, i
                  {decl.name});
 }
 
+/// With `denoise(cfg_dropout: p > 0)` every embedding in the denoiser that reads a label of K
+/// gets K+1 rows (null_class): index K is the null class the training step drops labels to.
+void add_null_class(ir::Model& model, DiagnosticEngine& diags) {
+  if (!model.objective || model.objective->name != ir::DenoiseOptions::kName) return;
+  if (ir::read_options<ir::DenoiseOptions>(*model.objective).cfg_dropout <= 0.0) return;
+  for (ir::Function& f : model.roles) {
+    if (f.role != "denoiser") continue;
+    if (f.params.size() < 3) {
+      diags.report(DiagKind::TypeError, model.objective->loc_of("cfg_dropout"),
+                   {fmt::format("cfg_dropout drops the label, but denoiser '{}' takes none (add y: label of K)",
+                                f.name)});
+      return;
+    }
+    for (ir::NodeId id : f.graph.find(ir::Op::Embed)) {
+      ir::Node& n = f.graph.node(id);
+      const ir::ValueType& in = f.graph.type(n.inputs[0]);
+      if (in.rank() == 0 && in.classes > 0) n.attrs["null_class"] = true;
+    }
+  }
+}
+
 }  // namespace
 
 ModelResult analyze_model(const ast::ModelDecl& decl, std::vector<Override>& overrides,
@@ -139,6 +161,7 @@ ModelResult analyze_model(const ast::ModelDecl& decl, std::vector<Override>& ove
     if (roles.back().fn) model.roles.push_back(*roles.back().fn);
   }
   if (!diags.limit_reached()) check_model_family(decl, model, roles, diags);
+  add_null_class(model, diags);
   result.ok = diags.error_count() == errors_before;
   return result;
 }

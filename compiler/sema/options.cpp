@@ -135,6 +135,7 @@ std::optional<ir::Setting> eval_setting(const ast::Expr& e, const OptionTable& t
   for (size_t k = 0; k < sig->params.size(); ++k) {
     std::optional<ir::Attr> a = to_attr(bound->values[k]);
     if (a) s.args[sig->params[k].name] = *a;
+    if (bound->given[k]) s.arg_locs[sig->params[k].name] = bound->ranges[k];
   }
   return s;
 }

@@ -1,5 +1,6 @@
 // Kernels of the training-objective ops: random draws with the frame's generator,
-// gradient control (detach, grad_input, grad_penalty), batch repetition, and the
+// gradient control (detach, grad_input, grad_penalty), batch repetition, classifier-free
+// guidance (drop_label, guidance_labels, guidance_mix), and the
 // per-example losses of VAEs, GANs and classifiers (each sums its event to [B]).
 #include <torch/csrc/autograd/autograd.h>
 
@@ -52,6 +53,26 @@ class RandomKernel : public Kernel {
   int out_;
   int64_t num_, den_, classes_ = 0;
   std::vector<int64_t> shape_;
+  at::TensorOptions options_;
+};
+
+/// drop_label: each label replaced by the null class K with probability p (classifier-free
+/// guidance's training step).
+class DropLabelKernel : public Kernel {
+ public:
+  explicit DropLabelKernel(const KernelSpec& s)
+      : in_(s.in[0]), out_(s.out[0]), null_(s.input_types[0].classes), p_(s.attrs().number("p")),
+        options_(at::TensorOptions(s.device).dtype(at::kFloat)) {}
+  void run(Frame& f) override {
+    const at::Tensor& y = f.slots[in_];
+    at::Tensor u = f.random(options_, [&](const at::TensorOptions& o) { return at::rand({y.size(0)}, *f.generator, o); });
+    f.slots[out_] = at::where(u < p_, at::full_like(y, null_), y);
+  }
+
+ private:
+  int in_, out_;
+  int64_t null_;
+  double p_;
   at::TensorOptions options_;
 };
 
@@ -248,6 +269,25 @@ std::unique_ptr<Kernel> make_objective(const KernelSpec& s) {
         shape.insert(shape.begin() + 1, times);
         at::Tensor g = x.reshape(shape);
         return mean ? g.mean(1) : at::logsumexp(g, 1) - std::log(static_cast<double>(times));
+      });
+    }
+    case Op::DropLabel: return std::make_unique<DropLabelKernel>(s);
+    case Op::GuidanceLabels: {
+      int64_t null = s.input_types[0].classes;
+      return map(s, [null](const at::Tensor& y) {
+        at::Tensor out = y.clone();
+        out.slice(0, 1, out.size(0), 2).fill_(null);
+        return out;
+      });
+    }
+    case Op::GuidanceMix: {
+      double w = attrs.number("w");
+      return map(s, [w](const at::Tensor& x) {
+        std::vector<int64_t> shape = x.sizes().vec();
+        shape[0] = x.size(0) / 2;
+        shape.insert(shape.begin() + 1, 2);
+        at::Tensor pairs = x.reshape(shape), cond = pairs.select(1, 0), uncond = pairs.select(1, 1);
+        return uncond + w * (cond - uncond);
       });
     }
     case Op::Reparam:

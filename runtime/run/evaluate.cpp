@@ -23,6 +23,7 @@
 #include "runtime/fd/reference_classifier.h"
 #include "runtime/io/sample_grid.h"
 #include "runtime/run/restore.h"
+#include "runtime/run/sampler_override.h"
 #include "runtime/trainer.h"
 
 namespace genc::runtime {
@@ -112,9 +113,12 @@ Report frechet(Restored& r, const EvalRequest& a) {
   int64_t n = std::min(a.samples, test.size());
   constexpr int64_t kChunk = 1000;
   std::vector<at::Tensor> features, logits;
+  int64_t on_label = 0;  // conditional samplers: samples the classifier assigns to the label they were drawn for
+  const bool conditional = t.plan.sample->init.output_index("y") >= 0;
   for (int64_t begin = 0, chunk = 0; begin < n; begin += kChunk, ++chunk) {
     Data s = r.executor->sample(std::min(kChunk, n - begin), mix_seed(a.seed, chunk));
     fd::FeatureNet::Result out = classifier->net().run(to_unit_range(s.x, t.train_data()).clamp(0.0, 1.0));
+    if (conditional) on_label += out.logits.argmax(1).eq(s.y->to(out.logits.device())).sum().item<int64_t>();
     features.push_back(out.features);
     logits.push_back(out.logits);
   }
@@ -130,6 +134,11 @@ Report frechet(Restored& r, const EvalRequest& a) {
   rep.json["classes_covered"] = covered;
   rep.json["classifier_accuracy"] = accuracy;
   rep.json["classifier"] = classifier->path();
+  if (conditional) {
+    double share = static_cast<double>(on_label) / static_cast<double>(n);
+    rep.text += fmt::format("; {:.1f}% of the samples are classified as the class they were drawn for", 100.0 * share);
+    rep.json["label_match"] = share;
+  }
   return rep;
 }
 
@@ -137,7 +146,10 @@ Report frechet(Restored& r, const EvalRequest& a) {
 
 bool evaluate_checkpoint(pipeline::Compilation& c, const EvalRequest& a, std::ostream& log) {
   std::optional<Restored> r =
-      restore(c, a.checkpoint, [&](ir::Program& p) { set_iw(p, a.iw.value_or(kDefaultIw), a.iw.has_value()); });
+      restore(c, a.checkpoint, [&](ir::Program& p, const std::string& model) {
+        set_iw(p, a.iw.value_or(kDefaultIw), a.iw.has_value());
+        apply_sampler_override(p, model, a.sampler);
+      });
   if (!r) return false;
   const Executor& ex = *r->executor;
   const std::string what = "model '" + r->meta.model + "' (objective " + r->training.plan.objective + ")";

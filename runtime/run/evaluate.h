@@ -8,6 +8,7 @@
 #include <string>
 
 #include "compiler/pipeline/pipeline.h"
+#include "runtime/run/sampler_override.h"
 
 namespace genc::runtime {
 
@@ -24,6 +25,7 @@ struct EvalRequest {
   int64_t samples = kTestImages;  ///< FD: samples and test images compared
   uint64_t seed = 0;              ///< FD: of the sampler's noise
   bool json = false;              ///< one JSON object instead of the text line
+  SamplerOverride sampler;        ///< FD: a diffusion model's sampler / guidance instead of its own
 };
 
 /// Restores the checkpoint and prints one line on `log`:

@@ -13,7 +13,9 @@
 namespace genc::runtime {
 
 bool sample_checkpoint(pipeline::Compilation& c, const SampleRequest& r, std::ostream& log) {
-  std::optional<Restored> restored = restore(c, r.checkpoint);
+  std::optional<Restored> restored = restore(c, r.checkpoint, [&](ir::Program& p, const std::string& model) {
+    apply_sampler_override(p, model, r.sampler);
+  });
   if (!restored) return false;
   const std::string& model = restored->meta.model;
   if (!restored->executor->can_sample())

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "compiler/pipeline/pipeline.h"
+#include "runtime/run/sampler_override.h"
 
 namespace genc::runtime {
 
@@ -16,6 +17,7 @@ struct SampleRequest {
                                   ///< text models print to the log, others write grid.png
   std::string prompt;             ///< a text model continues it (at most its context long)
   uint64_t seed = 0;              ///< of the sampler's noise
+  SamplerOverride sampler;        ///< a diffusion model's sampler / guidance instead of its own
 };
 
 /// Restores the checkpoint, draws `n` samples and writes them to `out` (write_samples: the

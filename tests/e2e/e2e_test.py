@@ -12,8 +12,11 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
   resume  N steps straight and N/2 steps + `--resume` to N log identical losses, and sample
           identical grids (a VAE, and a DCGAN with batch norm and two optimizers); Ctrl-C
           stops a run with a checkpoint, exit 130 and the resume hint, and --resume goes on.
-  diffusion examples/diffusion_moons.gen (3000 steps): DDIM samples lie near the moons far
-          more often than the untrained model's (measured 0.62 of 2000 within 0.15; > 0.5 asserted).
+  diffusion examples/diffusion_moons.gen (6000 steps): >= 90% of 2000 samples lie within 0.15
+          of the moons for both DDIM and --sampler ancestral (measured 0.95 and 0.98); a bad
+          --sampler / --guidance is one user error; a tiny class-conditional Fashion-MNIST model
+          trains with cfg_dropout (plan: drop_label, the batched guidance; 11 embedding rows)
+          and samples with --guidance 0, 1, 3 and --sampler dpm_solver(...).
   gpt     a small byte-level GPT on a fortunes file trains GPT_STEPS steps to a test NLL below
           GPT_MAX_NATS nats per byte; `genc sample` prints text, -o x.txt writes it, --prompt
           continues a prefix, and a prompt longer than the context is one user error.
@@ -308,19 +311,89 @@ def case_gan(tmp):
 
 # --------------------------------------------------------------------------------- diffusion
 
+MOONS_STEPS = 6000  # examples/diffusion_moons.gen's own
+
+
 def case_diffusion(tmp):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import toy_curves
     shares = {}
-    for steps in (0, 3000):
+    for steps in (0, MOONS_STEPS):
         out = os.path.join(tmp, f'run{steps}')
         genc_ok('run', example('diffusion_moons.gen'), '--steps', str(steps), '--device', 'cpu', '--out', out)
-        points = os.path.join(out, 'x.npy')
-        genc_ok('sample', checkpoint(out, steps), '-n', '2000', '-o', points)
-        shares[steps] = toy_curves.share_near_moons(toy_curves.read_npy_points(points))
-    print(f'  share of DDIM samples within 0.15 of the moons: {shares}')
-    check('diffusion: the untrained denoiser samples far from the moons (< 0.3)', shares[0] < 0.3, str(shares))
-    check('diffusion: after 3000 steps > 0.5 of the DDIM samples lie near the moons', shares[3000] > 0.5, str(shares))
+        for sampler in ('ddim', 'ancestral') if steps else ('ddim',):
+            points = os.path.join(out, f'{sampler}.npy')
+            override = ['--sampler', sampler] if sampler == 'ancestral' else []
+            genc_ok('sample', checkpoint(out, steps), '-n', '2000', '-o', points, *override)
+            shares[(steps, sampler)] = toy_curves.share_near_moons(toy_curves.read_npy_points(points))
+    print(f'  share of 2000 samples within 0.15 of the moons: {shares}')
+    check('diffusion: the untrained denoiser samples far from the moons (< 0.3)', shares[(0, 'ddim')] < 0.3, str(shares))
+    for sampler in ('ddim', 'ancestral'):
+        check(f'diffusion: after {MOONS_STEPS} steps >= 0.90 of the {sampler} samples lie near the moons',
+              shares[(MOONS_STEPS, sampler)] >= 0.90, str(shares))
+    trained = checkpoint(os.path.join(tmp, f'run{MOONS_STEPS}'), MOONS_STEPS)
+    bad = os.path.join(tmp, 'bad.npy')
+    for what, flags, mention in (('--sampler with more steps than the schedule', ['--sampler', 'ddim(steps: 5000)'],
+                                  "at most the schedule's 1000 steps"),
+                                 ('--guidance on a denoiser without a label', ['--guidance', '3'],
+                                  "'eps' takes no label")):
+        rc, out, err = genc('sample', trained, *flags, '-o', bad)
+        check(f'diffusion: {what}: exit 1 with an error naming {mention!r}, nothing written',
+              rc == 1 and 'error: ' in err and mention in err and not os.path.exists(bad), err[-2000:])
+    conditional_case(tmp)
+
+
+TINY_CDM = """use std.nn
+data fashion = fashion_mnist(split: "train") |> scale(-1, 1)
+model tiny_cdm(hidden: 64) {
+  schedule s = cosine(steps: 100)
+  denoiser eps(x: [1,28,28], t: time, y: label of 10) -> [1,28,28] {
+    h = (flatten(x) |> linear(hidden)) + (sinusoidal(t, 32) |> linear(hidden)) + embed(y, hidden)
+    return h |> silu |> linear(784) |> reshape([1,28,28])
+  }
+  objective denoise(predict: "eps", cfg_dropout: 0.2)
+  sampler ddim(steps: 10, guidance: 3.0)
+}
+train tiny_cdm on fashion { batch 64  steps 100  log every 50 }
+"""
+
+
+def conditional_case(tmp):
+    """A tiny class-conditional model trains with cfg_dropout and samples with guidance."""
+    src = os.path.join(tmp, 'tiny_cdm.gen')
+    with open(src, 'w') as f:
+        f.write(TINY_CDM)
+    plan = genc_ok('compile', src, '--emit', 'plan')
+    check('cfg: the training step drops labels to the null class', 'drop_label %1 {p = 0.2}' in plan, plan[:2000])
+    check('cfg: the sampler step mixes one batched call (repeat_batch, guidance_labels, guidance_mix)',
+          all(op in plan for op in ('repeat_batch', 'guidance_labels', 'guidance_mix %')) and 'w = 3.0' in plan)
+    summary = genc_ok('compile', src, '--emit', 'summary')
+    check('cfg: the label embedding has 11 rows (10 classes and the null class)', '[11,64]' in summary, summary)
+    out = os.path.join(tmp, 'cdm')
+    genc_ok('run', src, '--device', 'cpu', '--out', out)
+    losses = [m['loss'] for m in read_metrics(out) if m.get('split') == 'train']
+    check('cfg: the denoising loss falls', losses[-1] < losses[0], str(losses))
+    grids = {}
+    for w in ('0', '1', '3'):
+        grid = os.path.join(tmp, f'g{w}.png')
+        genc_ok('sample', checkpoint(out, 100), '-n', '20', '--guidance', w, '-o', grid)
+        check(f'cfg: genc sample --guidance {w} writes a 20-sample grid', png_size(grid) is not None)
+        with open(grid, 'rb') as f:
+            grids[w] = f.read()
+    check('cfg: guidance 0, 1 and 3 give different samples', len(set(grids.values())) == 3)
+    plain = os.path.join(tmp, 'no_cfg.gen')
+    with open(plain, 'w') as f:
+        f.write(TINY_CDM.replace(', cfg_dropout: 0.2', ''))
+    rc, _, err = genc('compile', plain, '--emit', 'plan')
+    check('cfg: guidance on a model trained without cfg_dropout is a located error',
+          rc == 1 and 'no_cfg.gen:10:' in err and 'has no cfg_dropout' in err and '^' in err, err)
+    dpm = os.path.join(tmp, 'dpm.png')
+    genc_ok('sample', checkpoint(out, 100), '-n', '20', '--sampler', 'dpm_solver(steps: 5, guidance: 2)', '-o', dpm)
+    check('cfg: --sampler dpm_solver(...) with guidance samples', png_size(dpm) is not None)
+    expect_user_error('cfg: a --sampler that is no diffusion sampler', ['sample', checkpoint(out, 100), '--sampler',
+                      'sample(top_k: 3)'], 'ancestral, ddim or dpm_solver')
+    expect_user_error('cfg: an unknown --sampler option', ['sample', checkpoint(out, 100), '--sampler',
+                      'ddim(stepz: 3)'], "no option 'stepz'")
 
 
 # ------------------------------------------------------------------------------------ resume

@@ -121,6 +121,9 @@ const std::map<Op, Example>& examples() {
                                             {"coef", std::string("min_snr_v")}}}},
         {Op::Clamp, {{v}, {{"lo", -1.0}, {"hi", 1.0}}}},
         {Op::ExpandBatch, {{v, v}, {}}},
+        {Op::DropLabel, {{i64({}, 3)}, {{"p", 0.5}}}},
+        {Op::GuidanceLabels, {{i64({}, 3)}, {}}},
+        {Op::GuidanceMix, {{v}, {{"w", 3.0}}}},
     };
     for (Op op : {Op::Relu, Op::Gelu, Op::Silu, Op::Tanh, Op::Sigmoid, Op::Softplus, Op::Exp, Op::Log,
                   Op::Sqrt, Op::Sin, Op::Cos, Op::Neg})

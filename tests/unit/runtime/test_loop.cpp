@@ -143,3 +143,44 @@ TEST(Loop, ThePlanPrintsTheStepOnceAndSummarisesTheTable) {
 
 }  // namespace
 }  // namespace genc::runtime::testing
+
+namespace genc::runtime::testing {
+namespace {
+
+/// The DDIM samples (x, one step, eta 0: no noise after init) of a conditional 2-D model
+/// trained with cfg_dropout, untrained, at guidance `w`, all from seed 0.
+at::Tensor guided_samples(double w) {
+  std::unique_ptr<Compiled> c = compile(R"gen(model cdm() {
+  schedule s = linear(steps: 10)
+  denoiser eps(x: [2], t: time, y: label of 3) -> [2] {
+    return concat(concat(x, sinusoidal(t, 8), 0), embed(y, 4), 0) |> linear(8) |> tanh |> linear(2)
+  }
+  objective denoise(cfg_dropout: 0.1)
+  sampler ddim(steps: 1, guidance: 2.0)
+}
+)gen",
+                                        {});
+  ir::Model model = c->model();
+  model.sampler->args["guidance"] = w;
+  DiagnosticEngine diags;
+  std::optional<lower::TrainingProgram> p = lower::lower(model, diags);
+  EXPECT_TRUE(p.has_value()) << diags.render();
+  ParamStore params(model, torch::kCPU, 0);
+  LoopRunner runner(*p->sample, params);
+  at::Generator gen = compat::make_generator(torch::kCPU, 0);
+  return runner.run(6, /*training=*/false, gen).at(0);
+}
+
+// One step without noise and without clipping (x: [2]) is affine in the prediction, and
+// the guided prediction u + w (c - u) is affine in w: so the samples at w = 0, 1, 3 lie
+// on a line with x(3) - x(1) = 2 (x(1) - x(0)), which holds only if each example's
+// conditional and null-label predictions of the one batched call are paired correctly.
+TEST(Loop, GuidanceMixesTheConditionalAndNullLabelPredictionsOfOneBatchedCall) {
+  at::Tensor x0 = guided_samples(0.0), x1 = guided_samples(1.0), x3 = guided_samples(3.0);
+  ASSERT_EQ(x1.sizes(), (std::vector<int64_t>{6, 2}));
+  EXPECT_GT((x1 - x0).abs().max().item<double>(), 1e-4);  // the null class predicts otherwise
+  EXPECT_TRUE(at::allclose(x3 - x1, 2.0 * (x1 - x0), 1e-4, 1e-5)) << x0 << x1 << x3;
+}
+
+}  // namespace
+}  // namespace genc::runtime::testing

@@ -271,6 +271,39 @@ TEST(Trainer, ResumingAnotherModelIsAUserError) {
   EXPECT_THROW(t->resume(gan_dir.file("nothing.pt")), RuntimeUserError);
 }
 
+/// A 2-D diffusion model on the moons with noise schedule `schedule`.
+std::string toy_diffusion(const std::string& schedule) {
+  return "data moons = moons(n: 64)\nmodel dm() {\n  schedule s = " + schedule +
+         "\n  denoiser e(x: [2], t: time) -> [2] {\n    return concat(x, sinusoidal(t, 4), 0) |> linear(2)\n  }\n"
+         "  objective denoise\n}\ntrain dm on moons { batch 8 }\n";
+}
+
+TEST(Trainer, ACheckpointKeepsItsNoiseScheduleAndRefusesAnother) {
+  ToyRun linear(toy_diffusion("linear(steps: 20)").c_str()), cosine(toy_diffusion("cosine(steps: 20)").c_str());
+  Executor a(linear.plan, linear.compiled->model(), linear.config, at::kCPU);
+  Executor same(linear.plan, linear.compiled->model(), linear.config, at::kCPU);
+  Executor other(cosine.plan, cosine.compiled->model(), cosine.config, at::kCPU);
+  ASSERT_EQ(a.noise_schedule().numel(), 20);
+  EXPECT_NEAR(a.noise_schedule()[0].item<double>(), 1.0 - 1e-4, 1e-15);  // alpha_bar_0 = 1 - beta_start
+  torch::serialize::OutputArchive out;
+  a.save(out);
+  std::ostringstream bytes;
+  out.save_to(bytes);
+  auto load = [&](Executor& e) {
+    std::istringstream in(bytes.str());
+    torch::serialize::InputArchive archive;
+    archive.load_from(in);
+    e.load(archive);
+  };
+  EXPECT_NO_THROW(load(same));
+  try {
+    load(other);
+    ADD_FAILURE() << "a linear schedule's checkpoint loaded into a cosine model";
+  } catch (const RuntimeUserError& e) {
+    EXPECT_NE(std::string(e.what()).find("noise schedule of 20 steps that differs"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Trainer, WritesSampleGridsOfImages) {
   TempDir dir;
   auto c = compile(example_text("vae_fashion.gen"), {{"vae.latent", "2"}, {"vae.hidden", "8"}});

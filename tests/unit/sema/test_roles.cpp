@@ -1,6 +1,7 @@
 // Roles and model families beyond the LANGUAGE.md programs: conditional GANs, labelled
 // denoisers, classifiers, declared priors, decoders over categories, and the checks that
 // a role returns what it declares and that a sampler fits the model.
+#include "compiler/ir/param_shapes.h"
 #include "sema_test_util.h"
 
 namespace genc::test {
@@ -69,6 +70,44 @@ TEST(Roles, LabelledDenoiserWithSchedules) {
   EXPECT_EQ(m.priors.at(0).name, "pz");
   EXPECT_EQ(ir::attr_string(m.objective->args, "predict"), "v");
   EXPECT_EQ(m.sampler->name, "ancestral");
+}
+
+/// The rows of the embedding of label y in denoiser `e` of `source` (via ir::param_tensors).
+int64_t label_embedding_rows(const std::string& source) {
+  auto a = analyze(source);
+  EXPECT_TRUE(a->program) << a->rendered();
+  if (!a->program) return -1;
+  const ir::Function& e = a->role("e");
+  std::vector<ir::NodeId> embeds = e.graph.find(Op::Embed);
+  EXPECT_EQ(embeds.size(), 1u);
+  const ir::Node& node = e.graph.node(embeds.at(0));
+  std::optional<std::vector<ir::ParamTensor>> t = ir::param_tensors(node, ir::input_types(e.graph, embeds[0]));
+  EXPECT_TRUE(t.has_value());
+  EXPECT_EQ(t->at(0).dims.at(1), 4);
+  return t->at(0).dims.at(0);
+}
+
+TEST(Roles, ClassifierFreeGuidanceGivesTheLabelEmbeddingANullRow) {
+  const std::string model = R"gen(model dm() {
+  schedule s = cosine(steps: 10)
+  denoiser e(x: [2], t: time, y: label of 3) -> [2] {
+    return linear(x, 2) + linear(sinusoidal(t, 8), 2) + linear(embed(y, 4), 2)
+  }
+  objective denoise(OPTIONS)
+}
+)gen";
+  auto with = [&](const std::string& options) {
+    std::string src = model;
+    src.replace(src.find("OPTIONS"), 7, options);
+    return src;
+  };
+  EXPECT_EQ(label_embedding_rows(with("cfg_dropout: 0.1")), 4);  // 3 classes + the null class
+  EXPECT_EQ(label_embedding_rows(with("predict: \"eps\"")), 3);
+  auto unlabeled = analyze(
+      "model dm() {\n  schedule s = cosine\n  denoiser e(x: [2], t: time) -> [2] {\n    return "
+      "linear(x, 2)\n  }\n  objective denoise(cfg_dropout: 0.2)\n}\n");
+  EXPECT_EQ(unlabeled->first(), "6:34 TypeError");  // at the cfg_dropout value
+  EXPECT_NE(unlabeled->rendered().find("cfg_dropout drops the label, but denoiser 'e' takes none"), std::string::npos);
 }
 
 TEST(Roles, DenoiserMustReturnItsInputType) {
