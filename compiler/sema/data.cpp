@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/sema/data_range.h"
 #include "compiler/sema/evaluator.h"
 #include "compiler/sema/file_headers.h"
 #include "compiler/sema/options.h"
@@ -220,8 +221,11 @@ std::optional<ir::Dataset> analyze_data(const ast::DataDecl& decl, Globals& glob
   if (!ok) return std::nullopt;
   std::optional<ir::Dataset> ds = source_type(*source, decl.range.file, decl.source->range, diags);
   if (!ds) return std::nullopt;
-  for (const ir::Setting& t : transforms)
+  ds->range = source_range(*source, decl.source->range);
+  for (const ir::Setting& t : transforms) {
     if (!apply_transform(t, ds->x, diags)) return std::nullopt;
+    ds->range = transform_range(t, ds->range);
+  }
   ds->name = decl.name;
   ds->source = std::move(*source);
   ds->transforms = std::move(transforms);
