@@ -23,6 +23,7 @@
 #include "compiler/sema/evaluator.h"
 #include "compiler/sema/options.h"
 #include "compiler/sema/suggest.h"
+#include "compiler/sema/train_effects.h"
 
 namespace genc::sema {
 namespace {
@@ -221,6 +222,11 @@ std::optional<ir::Train> TrainAnalyzer::run() {
     const std::string first = steps_last ? "epochs" : "steps", second = steps_last ? "steps" : "epochs";
     Diagnostic& d = diags_.report(DiagKind::ConflictingTrainSettings, seen[second], {first, second});
     diags_.add_note(d, seen[first], "'" + first + "' is given here");
+  }
+  if (model_ && diags_.error_count() == errors_before) {
+    auto data = ctx_.datasets->find(decl_.data);
+    check_settings_take_effect(train, model_->model,
+                               data == ctx_.datasets->end() ? nullptr : &data->second, seen, diags_);
   }
   if (diags_.error_count() > errors_before) return std::nullopt;
   return train;
