@@ -21,7 +21,7 @@ const std::vector<ast::Arg>& no_args() {
 Value Evaluator::eval_call(const ast::Expr& e, Scope& scope) {
   std::optional<std::string> target = resolve_callee(e.text, callee_range(e), scope);
   if (!target) return Value::error();
-  if (e.piped && *target == "spectral_norm" && globals_.blocks.count(*target) == 0)
+  if (e.piped && e.args.size() > 1 && *target == "spectral_norm" && globals_.blocks.count(*target) == 0)
     return piped_spectral_norm(e, scope);
   CallSite site{e.text, callee_range(e), e.range, &e.args};
   return call(*target, site, scope, {});
