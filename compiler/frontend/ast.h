@@ -51,6 +51,7 @@ struct Expr {
   OpKind op = OpKind::Add;
   std::vector<ExprPtr> elems;  ///< List elements and operands, see ExprKind
   std::vector<Arg> args;       ///< Call arguments
+  bool piped = false;          ///< Call: args[0] is the value piped in (`a |> f(...)`)
 };
 
 // ---------------------------------------------------------------- types

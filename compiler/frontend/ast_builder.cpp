@@ -296,6 +296,7 @@ class Builder {
     if (piped.expr) {
       depth = piped.depth;
       e->args.push_back(ast::Arg{"", {}, std::move(piped.expr)});
+      e->piped = true;
     }
     if (args != nullptr) {
       for (P::ArgContext* a : args->arg()) {

@@ -54,7 +54,7 @@ std::unique_ptr<ast::Module> parse_module(const SourceFile& file, DiagnosticEngi
 
   DepthLimitedParser parser(&tokens);
   parser.removeErrorListeners();
-  SyntaxErrorListener listener(file, diags);
+  SyntaxErrorListener listener(file, diags, tokens.getTokens());
   parser.addErrorListener(&listener);
   parser.setErrorHandler(std::make_shared<SyntaxErrorStrategy>(file));
   genc_dsl::GenParser::ProgramContext* tree = nullptr;

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+#include <map>
 #include <set>
 
 #include "GenParser.h"
@@ -208,6 +210,36 @@ int report_lexical_errors(const std::vector<antlr4::Token*>& tokens, const Sourc
   return reported;
 }
 
+const antlr4::Token* brace_left_open(const std::vector<antlr4::Token*>& tokens, size_t before,
+                                     int& ended_at) {
+  // Column of the first token of each line, and the type of that token.
+  std::map<size_t, std::pair<size_t, size_t>> line_start;
+  for (const antlr4::Token* t : tokens) {
+    if (t->getType() == antlr4::Token::EOF) break;
+    line_start.emplace(t->getLine(), std::make_pair(t->getCharPositionInLine(), t->getType()));
+  }
+  size_t limit = std::min(before, tokens.size());
+  size_t error_line = before < tokens.size() && tokens[before]->getType() != antlr4::Token::EOF
+                          ? tokens[before]->getLine()
+                          : std::numeric_limits<size_t>::max();
+  for (size_t i = limit; i-- > 0;) {
+    const antlr4::Token* brace = tokens[i];
+    if (brace->getType() != P::LBRACE || i + 1 >= tokens.size()) continue;
+    if (tokens[i + 1]->getLine() == brace->getLine()) continue;  // a one-line block
+    size_t indent = line_start.at(brace->getLine()).first;
+    auto next = line_start.upper_bound(brace->getLine());
+    while (next != line_start.end() && next->second.first > indent) ++next;
+    bool closed = next != line_start.end() && next->second.first == indent &&
+                  next->second.second == P::RBRACE;
+    if (closed) continue;
+    size_t end_line = next == line_start.end() ? 0 : next->first;
+    if (end_line != 0 && end_line > error_line) continue;  // the block ends after the error
+    ended_at = static_cast<int>(end_line);
+    return brace;
+  }
+  return nullptr;
+}
+
 void SyntaxErrorListener::syntaxError(antlr4::Recognizer*, antlr4::Token* offending, size_t line,
                                       size_t col, const std::string& msg, std::exception_ptr) {
   SourceRange range = offending != nullptr
@@ -215,7 +247,18 @@ void SyntaxErrorListener::syntaxError(antlr4::Recognizer*, antlr4::Token* offend
                           : SourceRange{&file_,
                                         {static_cast<int>(line), static_cast<int>(col) + 1},
                                         {static_cast<int>(line), static_cast<int>(col) + 2}};
-  diags_.report(DiagKind::SyntaxError, range, {msg});
+  Diagnostic& d = diags_.report(DiagKind::SyntaxError, range, {msg});
+  int ended_at = 0;
+  const antlr4::Token* open =
+      count_ == 0 && offending != nullptr
+          ? brace_left_open(tokens_, offending->getTokenIndex(), ended_at)
+          : nullptr;
+  if (open != nullptr) {
+    std::string note = ended_at == 0 ? "this '{' is never closed"
+                                     : "this '{' is left open: its block ends before line " +
+                                           std::to_string(ended_at) + " without a '}'";
+    diags_.add_note(d, token_range(file_, open), note);
+  }
   if (++count_ >= kMaxSyntaxErrors)
     throw antlr4::ParseCancellationException("too many syntax errors");
 }

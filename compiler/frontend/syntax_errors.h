@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "antlr4-runtime.h"
@@ -19,12 +20,21 @@ constexpr int kMaxSyntaxErrors = 3;
 int report_lexical_errors(const std::vector<antlr4::Token*>& tokens, const SourceFile& file,
                           DiagnosticEngine& diags);
 
+/// The last '{' before token index `before` whose block the indentation shows to have ended
+/// without its '}': the first later line indented no deeper than the brace's line does not
+/// start with a '}' at that indentation (or the file ends). Null if none. Only braces that end
+/// their line are considered. `ended_at` receives the line where the block ended (0: at EOF).
+const antlr4::Token* brace_left_open(const std::vector<antlr4::Token*>& tokens, size_t before,
+                                     int& ended_at);
+
 /// Receives parser errors (already phrased by SyntaxErrorStrategy) and reports them as
-/// SyntaxError diagnostics; after kMaxSyntaxErrors it cancels the parse.
+/// SyntaxError diagnostics; after kMaxSyntaxErrors it cancels the parse. The first one gets a
+/// note at the brace left open before it, if any (brace_left_open).
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
  public:
-  SyntaxErrorListener(const SourceFile& file, DiagnosticEngine& diags)
-      : file_(file), diags_(diags) {}
+  SyntaxErrorListener(const SourceFile& file, DiagnosticEngine& diags,
+                      std::vector<antlr4::Token*> tokens)
+      : file_(file), diags_(diags), tokens_(std::move(tokens)) {}
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t line,
                    size_t col, const std::string& msg, std::exception_ptr e) override;
@@ -33,6 +43,7 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
  private:
   const SourceFile& file_;
   DiagnosticEngine& diags_;
+  std::vector<antlr4::Token*> tokens_;
   int count_ = 0;
 };
 

@@ -1,5 +1,8 @@
-// Look-ups on the program containers: a setting argument's location, a model's role, a train setting, models and datasets by name.
+// Look-ups on the program containers: a setting argument's location, a model's role, a train
+// setting, models and datasets by name; the text of a data range.
 #include "compiler/ir/program.h"
+
+#include <fmt/format.h>
 
 namespace genc::ir {
 namespace {
@@ -32,6 +35,26 @@ const Model* Program::model(const std::string& name) const {
 
 const Dataset* Program::dataset(const std::string& name) const {
   return find_by(datasets, name, [](const Dataset& d) -> const std::string& { return d.name; });
+}
+
+std::string DataRange::str() const {
+  switch (kind) {
+    case Kind::Unknown:
+      return "unknown values";
+    case Kind::Unbounded:
+      return "unbounded values";
+    case Kind::Interval:
+      return fmt::format("values in [{}, {}]", lo, hi);
+    case Kind::TwoValues:
+      return fmt::format("only the values {} and {}", lo, hi);
+    case Kind::Integers:
+      return fmt::format("the integers {}..{}", lo, hi);
+  }
+  return "unknown values";
+}
+
+bool DataRange::within(double min, double max) const {
+  return kind != Kind::Unknown && kind != Kind::Unbounded && lo >= min && hi <= max;
 }
 
 }  // namespace genc::ir

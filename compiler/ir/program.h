@@ -56,6 +56,26 @@ struct Model {
   const Function* role(const std::string& role_kind) const;  ///< first role of that kind
 };
 
+/// The values the elements of one example can take, tracked by sema from the source through
+/// the transforms (compiler/sema/data_range.cpp). Not part of the IR text.
+struct DataRange {
+  enum class Kind {
+    Unknown,    ///< read from a file whose values are not known at compile time
+    Unbounded,  ///< real values with no bound (the 2-D toy sets)
+    Interval,   ///< [lo, hi]
+    TwoValues,  ///< exactly lo or hi (binarize)
+    Integers,   ///< the integers lo..hi (tokens, bytes)
+  };
+  Kind kind = Kind::Unknown;
+  double lo = 0, hi = 0;
+  SourceRange origin;  ///< the source or transform that set it
+
+  /// "values in [0, 1]", "only the values 0 and 1", "the integers 0..255", "unbounded values".
+  std::string str() const;
+  /// Every value lies in [lo, hi] (false for Unknown and Unbounded).
+  bool within(double lo, double hi) const;
+};
+
 /// A dataset: source and transforms, and the type of one example after them.
 struct Dataset {
   std::string name;
@@ -63,6 +83,7 @@ struct Dataset {
   std::vector<Setting> transforms;   ///< in pipe order
   ValueType x;                       ///< one example
   std::optional<ValueType> y;        ///< its label, if the source has one
+  DataRange range;                   ///< the values of x
   SourceRange loc;
 };
 

@@ -35,7 +35,7 @@ Value Evaluator::call_builtin(const Builtin& b, const CallSite& site, Scope& sco
   if (!b.op) {
     if (b.name == "len") return call_len(args);
     if (b.name == "size") return call_size(args);
-    return call_spectral_norm(args, site);
+    return mark_spectral_norm(args.values[0], args.exprs[0], args.ranges[0]);
   }
   return lower_op(b, args, site, scope);
 }
@@ -104,19 +104,16 @@ Value Evaluator::call_size(Bound& args) {
   return Value::integer(dims[static_cast<size_t>(k)]);
 }
 
-Value Evaluator::call_spectral_norm(Bound& args, const CallSite& site) {
-  const Value& v = args.values[0];
-  const ast::Expr* e = args.exprs[0];
+Value Evaluator::mark_spectral_norm(const Value& v, const ast::Expr* e, SourceRange at) {
   const char* expected = "a call of linear, conv or upconv";
   if (!e || e->kind != ast::ExprKind::Call || !v.is_tensor()) {
-    diags_.report(DiagKind::ArgumentType, args.ranges[0],
-                  {"op", "spectral_norm", expected, kind_text(v)});
+    diags_.report(DiagKind::ArgumentType, at, {"op", "spectral_norm", expected, kind_text(v)});
     return Value::error();
   }
   ir::Node& node = builder_.graph().node(v.ref.node);
   if (node.op != ir::Op::Linear && node.op != ir::Op::Conv && node.op != ir::Op::UpConv) {
     diags_.report(
-        DiagKind::ArgumentType, args.ranges[0],
+        DiagKind::ArgumentType, at,
         {"op", "spectral_norm", expected, fmt::format("a call of '{}'", ir::op_name(node.op))});
     return Value::error();
   }

@@ -4,7 +4,8 @@
 // Sources and what one example is:
 //   fashion_mnist(split)            x [1,28,28] in [0,1], y label of 10
 //   idx(images, labels)             x [1,28,28], y label of 10 (when labels are given)
-//   image_folder(dir, size)         x [3,size,size]
+//   image_folder(dir, size, channels)  x [channels,size,size] (1 or 3); with class sub-folders
+//                                   y label of K, K the number of sub-folders (sorted names)
 //   npy(path)                       x the array's shape without its first axis
 //   csv(path)                       x [columns]
 //   text(path, context, split, holdout)  x tokens[context] of 256 (byte windows)
@@ -18,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/sema/data_range.h"
 #include "compiler/sema/evaluator.h"
 #include "compiler/sema/file_headers.h"
 #include "compiler/sema/options.h"
@@ -30,7 +32,7 @@ const OptionTable& source_table() {
       make_table("data source", {
                                     {"fashion_mnist", "split: \"train\"|\"test\" = \"train\""},
                                     {"idx", "images: string, labels: string = none"},
-                                    {"image_folder", "dir: string, size: int = 32"},
+                                    {"image_folder", "dir: string, size: int = 32, channels: int = 3"},
                                     {"npy", "path: string"},
                                     {"csv", "path: string"},
                                     {"text", "path: string, context: int = 128, split: \"train\"|\"test\" = \"train\", holdout: float = 0.1"},
@@ -65,6 +67,17 @@ ir::ValueType label_of(int64_t k) {
   ir::ValueType t = ir::ValueType::tensor({}, ir::DType::I64);
   t.classes = k;
   return t;
+}
+
+// The number of class sub-folders of an image folder (hidden ones, named '.*', do not count).
+int64_t class_folders(const std::string& dir) {
+  int64_t n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(dir, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (it->is_directory(ec) && it->path().filename().string().rfind('.', 0) != 0) ++n;
+  }
+  return n;
 }
 
 // Resolves the path option `key` in place; reports FileNotFound when it does not exist.
@@ -102,7 +115,14 @@ std::optional<ir::Dataset> source_type(ir::Setting& s, const SourceFile* file, S
                    {std::to_string(size), "size", "a positive integer"});
       return std::nullopt;
     }
-    ds.x = ir::ValueType::tensor({3, size, size});
+    int64_t channels = std::get<int64_t>(s.args.at("channels"));
+    if (channels != 1 && channels != 3) {
+      diags.report(DiagKind::InvalidOptionValue, at, {std::to_string(channels), "channels", "1 or 3"});
+      return std::nullopt;
+    }
+    ds.x = ir::ValueType::tensor({channels, size, size});
+    if (int64_t classes = class_folders(std::get<std::string>(s.args.at("dir"))); classes > 0)
+      ds.y = label_of(classes);
   } else if (name == "text") {
     if (!resolve_file(s, "path", file, at, diags)) return std::nullopt;
     const std::string& path = std::get<std::string>(s.args.at("path"));
@@ -220,8 +240,11 @@ std::optional<ir::Dataset> analyze_data(const ast::DataDecl& decl, Globals& glob
   if (!ok) return std::nullopt;
   std::optional<ir::Dataset> ds = source_type(*source, decl.range.file, decl.source->range, diags);
   if (!ds) return std::nullopt;
-  for (const ir::Setting& t : transforms)
+  ds->range = source_range(*source, decl.source->range);
+  for (const ir::Setting& t : transforms) {
     if (!apply_transform(t, ds->x, diags)) return std::nullopt;
+    ds->range = transform_range(t, ds->range);
+  }
   ds->name = decl.name;
   ds->source = std::move(*source);
   ds->transforms = std::move(transforms);

@@ -21,8 +21,31 @@ const std::vector<ast::Arg>& no_args() {
 Value Evaluator::eval_call(const ast::Expr& e, Scope& scope) {
   std::optional<std::string> target = resolve_callee(e.text, callee_range(e), scope);
   if (!target) return Value::error();
+  if (e.piped && e.args.size() > 1 && *target == "spectral_norm" && globals_.blocks.count(*target) == 0)
+    return piped_spectral_norm(e, scope);
   CallSite site{e.text, callee_range(e), e.range, &e.args};
   return call(*target, site, scope, {});
+}
+
+Value Evaluator::piped_spectral_norm(const ast::Expr& e, Scope& scope) {
+  // `x |> spectral_norm(linear(32))` wraps the call it is given: x goes into linear.
+  bool wraps_call = e.args.size() == 2 && e.args[1].name.empty() && e.args[1].value &&
+                    e.args[1].value->kind == ast::ExprKind::Call;
+  if (!wraps_call) {
+    Diagnostic& d = diags_.report(DiagKind::WrongArity, callee_range(e),
+                                  {"spectral_norm", "1 argument", std::to_string(e.args.size())});
+    d.hint = "in a pipe, give spectral_norm the call to wrap: x |> spectral_norm(linear(32))";
+    return Value::error();
+  }
+  Value piped = eval(*e.args[0].value, scope);
+  if (piped.is_error()) return piped;
+  const ast::Expr& inner = *e.args[1].value;
+  std::optional<std::string> target = resolve_callee(inner.text, callee_range(inner), scope);
+  if (!target) return Value::error();
+  CallSite site{inner.text, callee_range(inner), inner.range, &inner.args};
+  Value wrapped = call(*target, site, scope, {std::move(piped)});
+  if (wrapped.is_error()) return wrapped;
+  return mark_spectral_norm(wrapped, &inner, inner.range);
 }
 
 std::optional<std::string> Evaluator::resolve_callee(const std::string& name, SourceRange at,

@@ -79,6 +79,8 @@ class Evaluator {
 
   // eval_calls.cpp
   Value eval_call(const ast::Expr& e, Scope& scope);
+  /// `x |> spectral_norm(f(args))`: calls f(x, args) and marks its node.
+  Value piped_spectral_norm(const ast::Expr& e, Scope& scope);
   /// Calls the block, invertible or builtin `target`; `leading` fills its first parameters.
   Value call(const std::string& target, const CallSite& site, Scope& scope,
              std::vector<Value> leading);
@@ -94,7 +96,8 @@ class Evaluator {
   Value lower_op(const Builtin& b, Bound& args, const CallSite& site, Scope& scope);
   Value call_len(Bound& args);
   Value call_size(Bound& args);
-  Value call_spectral_norm(Bound& args, const CallSite& site);
+  /// Marks the linear/conv/upconv node `v` (the result of call `e`) spectrally normalised.
+  Value mark_spectral_norm(const Value& v, const ast::Expr* e, SourceRange at);
 
   // blocks.cpp
   Value expand_block(const ast::BlockDecl& decl, const CallSite& site, Scope& scope,

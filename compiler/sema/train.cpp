@@ -11,7 +11,7 @@
 // Data-consuming roles and what they take from one example (x and, when they have one,
 // the label y): encoder x, discriminator x [y], flow x, denoiser x [y], autoregressive x,
 // generator [y]. With objective `classify` the discriminator's [K] result must match the
-// dataset's label of K.
+// dataset's label of K. The data's value range is checked too (data_range.h).
 #include "compiler/sema/train.h"
 
 #include <algorithm>
@@ -19,9 +19,11 @@
 #include <fmt/format.h>
 
 #include "compiler/ir/option_table.h"
+#include "compiler/sema/data_range.h"
 #include "compiler/sema/evaluator.h"
 #include "compiler/sema/options.h"
 #include "compiler/sema/suggest.h"
+#include "compiler/sema/train_effects.h"
 
 namespace genc::sema {
 namespace {
@@ -48,7 +50,7 @@ class TrainAnalyzer {
   bool kind(const ast::Expr& e, const ir::OptionSpec& o, ir::Setting& out);
   std::optional<ir::Attr> eval_data(const ast::TrainSetting& s);
   void unknown(const ast::TrainSetting& s);
-  void check_data(const ir::Dataset& ds, SourceRange at);
+  void check_data(const ir::Dataset& ds, SourceRange at, bool is_train_data);
   void mismatch(const ir::Dataset& ds, SourceRange at, const std::string& yields,
                 const std::string& role, const std::string& takes);
 
@@ -99,7 +101,7 @@ std::optional<ir::Attr> TrainAnalyzer::eval_data(const ast::TrainSetting& s) {
     return std::nullopt;
   }
   if (auto it = ctx_.datasets->find(s.target); it != ctx_.datasets->end())
-    check_data(it->second, s.target_range);
+    check_data(it->second, s.target_range, false);
   return ir::Attr(s.target);
 }
 
@@ -151,9 +153,10 @@ void TrainAnalyzer::mismatch(const ir::Dataset& ds, SourceRange at, const std::s
   diags_.report(DiagKind::DataShapeMismatch, at, {ds.name, yields, role, takes});
 }
 
-void TrainAnalyzer::check_data(const ir::Dataset& ds, SourceRange at) {
+void TrainAnalyzer::check_data(const ir::Dataset& ds, SourceRange at, bool is_train_data) {
   if (!model_) return;
   const ir::Model& m = model_->model;
+  check_data_range(ds, m, at, is_train_data, diags_);
   bool classify = m.objective && m.objective->name == "classify";
   for (const ir::Function& f : m.roles) {
     if (f.params.empty()) continue;
@@ -190,7 +193,7 @@ std::optional<ir::Train> TrainAnalyzer::run() {
     Diagnostic& d = diags_.report(DiagKind::UnknownData, decl_.data_range, {decl_.data});
     add_suggestion(d, decl_.data, {ctx_.data_names->begin(), ctx_.data_names->end()});
   } else if (auto it = ctx_.datasets->find(decl_.data); it != ctx_.datasets->end()) {
-    check_data(it->second, decl_.data_range);
+    check_data(it->second, decl_.data_range, true);
   }
   ir::Train train;
   train.model = decl_.model;
@@ -219,6 +222,11 @@ std::optional<ir::Train> TrainAnalyzer::run() {
     const std::string first = steps_last ? "epochs" : "steps", second = steps_last ? "steps" : "epochs";
     Diagnostic& d = diags_.report(DiagKind::ConflictingTrainSettings, seen[second], {first, second});
     diags_.add_note(d, seen[first], "'" + first + "' is given here");
+  }
+  if (model_ && diags_.error_count() == errors_before) {
+    auto data = ctx_.datasets->find(decl_.data);
+    check_settings_take_effect(train, model_->model,
+                               data == ctx_.datasets->end() ? nullptr : &data->second, seen, diags_);
   }
   if (diags_.error_count() > errors_before) return std::nullopt;
   return train;

@@ -52,7 +52,7 @@ struct LoadOptions {
 ///   idx(images, labels)                    labels optional; images [N,H,W] -> [N,1,H,W] in [0,1]
 ///   npy(path)                              x [N,...]: float arrays as f32, integer arrays as i64
 ///   csv(path)                              x f32 [N,columns]; every column is a feature
-///   image_folder(dir, size)                x f32 [3,size,size] in [0,1]; class sub-folders give y
+///   image_folder(dir, size, channels)      x f32 [channels,size,size] in [0,1]; class sub-folders give y
 ///   moons circles eight_gaussians checkerboard swiss_roll (n, noise)    x f32 [2]
 /// Transforms: binarize(threshold), scale(lo, hi), flatten, tokens(levels).
 Data load_dataset(const ir::Dataset& ds, const LoadOptions& options = {});

@@ -33,7 +33,8 @@ Data load_source(const ir::Setting& s, const LoadOptions& options) {
     return {read_text_windows(path("path"), ir::attr_int(a, "context"), ir::attr_string(a, "split"),
                               ir::attr_float(a, "holdout")),
             std::nullopt};
-  if (s.name == "image_folder") return image_folder(path("dir"), ir::attr_int(a, "size"));
+  if (s.name == "image_folder")
+    return image_folder(path("dir"), ir::attr_int(a, "size"), ir::attr_int_or(a, "channels", 3));
   using Toy = at::Tensor (*)(int64_t, double, uint64_t);
   static const std::pair<const char*, Toy> kToys[] = {{"moons", moons},
                                                       {"circles", circles},
@@ -69,6 +70,32 @@ ir::ValueType example_type(const at::Tensor& t) {
                                t.scalar_type() == at::kLong ? ir::DType::I64 : ir::DType::F32);
 }
 
+// The first row (and, for per-example arrays, element) of `values` outside [0, classes),
+// as "row R" / "row R, element [i, j]" counting from 0; empty if there is none.
+std::string first_out_of_range(const at::Tensor& values, int64_t classes, int64_t& bad) {
+  at::Tensor flat = values.reshape({-1});
+  at::Tensor where = flat.lt(0).logical_or(flat.ge(classes)).nonzero();
+  if (where.numel() == 0) return "";
+  const int64_t i = where[0][0].item<int64_t>();
+  bad = flat[i].item<int64_t>();
+  const int64_t per_row = values.dim() > 1 ? values.numel() / values.size(0) : 1;
+  std::string at = fmt::format("row {}", i / per_row);
+  if (values.dim() > 1) {
+    std::vector<int64_t> index;
+    for (int64_t k = values.dim() - 1, rest = i % per_row; k >= 1; --k) {
+      index.insert(index.begin(), rest % values.size(k));
+      rest /= values.size(k);
+    }
+    at += fmt::format(", element [{}]", fmt::join(index, ", "));
+  }
+  return at + " (counting from 0)";
+}
+
+// The file the labels of `s` come from, for messages ("" when they do not come from one file).
+std::string labels_file(const ir::Setting& s) {
+  return s.name == "idx" && s.args.count("labels") ? ir::attr_string(s.args, "labels") : "";
+}
+
 void check(const ir::Dataset& ds, Data& d) {
   const std::string what = fmt::format("dataset '{}' ({})", ds.name, describe(ds.source));
   ir::ValueType got = example_type(d.x);
@@ -76,9 +103,10 @@ void check(const ir::Dataset& ds, Data& d) {
   if (got != ds.x)
     throw RuntimeUserError(fmt::format("{}: examples are {}, but its declared type is {}", what, got.str(), ds.x.str()));
   if (ds.x.dtype == ir::DType::I64 && ds.x.classes > 0 && d.size() > 0) {
-    const int64_t lo = d.x.min().item<int64_t>(), hi = d.x.max().item<int64_t>();
-    if (lo < 0 || hi >= ds.x.classes)
-      throw RuntimeUserError(fmt::format("{}: token {} is out of range for {}", what, lo < 0 ? lo : hi, ds.x.str()));
+    int64_t bad = 0;
+    std::string at = first_out_of_range(d.x, ds.x.classes, bad);
+    if (!at.empty())
+      throw RuntimeUserError(fmt::format("{}: {}: token {} is out of range for {}", what, at, bad, ds.x.str()));
   }
   if (!ds.y) {
     d.y.reset();
@@ -88,9 +116,11 @@ void check(const ir::Dataset& ds, Data& d) {
   if (d.y->size(0) != d.size())
     throw RuntimeUserError(fmt::format("{}: {} labels for {} examples", what, d.y->size(0), d.size()));
   if (ds.y->classes > 0 && d.size() > 0) {
-    const int64_t lo = d.y->min().item<int64_t>(), hi = d.y->max().item<int64_t>();
-    if (lo < 0 || hi >= ds.y->classes)
-      throw RuntimeUserError(fmt::format("{}: label {} is out of range for {}", what, lo < 0 ? lo : hi, ds.y->str()));
+    int64_t bad = 0;
+    std::string at = first_out_of_range(*d.y, ds.y->classes, bad);
+    std::string problem = fmt::format("{}: label {} is out of range for label of {}", at, bad, ds.y->classes);
+    if (!at.empty() && !labels_file(ds.source).empty()) throw file_error(labels_file(ds.source), problem);
+    if (!at.empty()) throw RuntimeUserError(fmt::format("{}: {}", what, problem));
   }
 }
 

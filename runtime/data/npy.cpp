@@ -1,11 +1,13 @@
 // .npy parsing: "\x93NUMPY", major and minor version bytes, a little-endian header length
 // (u16 in v1, u32 in v2/v3), then a Python dict literal with 'descr', 'fortran_order'
-// and 'shape', padded to alignment, then the raw elements.
+// and 'shape', padded to alignment, then the raw elements. Float elements must be finite.
 #include "runtime/data/npy.h"
 
 #include <ATen/ops/empty.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -88,6 +90,22 @@ void convert(const char* src, To* out, int64_t count) {
   }
 }
 
+// The first element that is not finite, as a numpy index, is an error.
+void check_finite(const std::string& path, const at::Tensor& x) {
+  const float* v = x.data_ptr<float>();
+  const int64_t count = x.numel();
+  for (int64_t i = 0; i < count; ++i) {
+    if (std::isfinite(v[i])) continue;
+    std::vector<int64_t> index(static_cast<size_t>(x.dim()));
+    for (int64_t k = x.dim() - 1, rest = i; k >= 0; --k) {
+      index[static_cast<size_t>(k)] = rest % x.size(k);
+      rest /= x.size(k);
+    }
+    throw file_error(path, fmt::format("element [{}] is {} (example {}, counting from 0): data must be finite",
+                                       fmt::join(index, ", "), v[i], index[0]));
+  }
+}
+
 }  // namespace
 
 at::Tensor read_npy(const std::string& path) {
@@ -116,6 +134,7 @@ at::Tensor read_npy(const std::string& path) {
   else if (h.descr == "<f8") convert<double>(src, x.data_ptr<float>(), count);
   else if (h.descr == "<i8") convert<int64_t>(src, x.data_ptr<int64_t>(), count);
   else convert<uint8_t>(src, x.data_ptr<int64_t>(), count);
+  if (is_float) check_finite(path, x);
   return x;
 }
 

@@ -59,7 +59,7 @@ at::Tensor token_images(const at::Tensor& x, const ir::Dataset& data) {
   if (source == "fashion_mnist" || source == "idx") return v.reshape({x.size(0), 1, 28, 28});
   if (source == "image_folder") {
     int64_t size = ir::attr_int(data.source.args, "size");
-    return v.reshape({x.size(0), 3, size, size});
+    return v.reshape({x.size(0), ir::attr_int_or(data.source.args, "channels", 3), size, size});
   }
   return v;
 }

@@ -168,7 +168,7 @@ TEST(LoadDataset, TypeMismatchesAreUserErrors) {
   std::string labels = {0, 0, 8, 1, 0, 0, 0, 2, 3, 12};
   ir::Dataset idx = dataset("idx", {{"images", dir.write("i.idx", images)}, {"labels", dir.write("l.idx", labels)}}, {1, 1, 1});
   idx.y = label_of(10);
-  expect_load_error(idx, {"label 12", "i64[] of 10"});
+  expect_load_error(idx, {"l.idx", "row 1 (counting from 0): label 12 is out of range for label of 10"});
   idx.y = label_of(13);
   EXPECT_TRUE(at::equal(*load_dataset(idx).y, at::tensor(std::vector<int64_t>{3, 12})));
 }

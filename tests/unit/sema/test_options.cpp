@@ -83,8 +83,9 @@ TEST(Options, SamplersAndSchedulesReadAsTheirStructs) {
 }
 
 TEST(Options, EverySettingReachesTheTrainConfig) {
-  ir::TrainConfig c = config_of(std::string(kGan) + R"gen(data t = moons(n: 50)
-train m on d {
+  // A VAE: it both evaluates and samples, so every setting can take effect.
+  ir::TrainConfig c = config_of(std::string(kVae) + R"gen(data t = moons(n: 50)
+train vae on d {
   batch 32
   steps 1000
   seed 7
