@@ -76,9 +76,15 @@ void check(const ir::Dataset& ds, Data& d) {
   if (got != ds.x)
     throw RuntimeUserError(fmt::format("{}: examples are {}, but its declared type is {}", what, got.str(), ds.x.str()));
   if (ds.x.dtype == ir::DType::I64 && ds.x.classes > 0 && d.size() > 0) {
-    const int64_t lo = d.x.min().item<int64_t>(), hi = d.x.max().item<int64_t>();
-    if (lo < 0 || hi >= ds.x.classes)
-      throw RuntimeUserError(fmt::format("{}: token {} is out of range for {}", what, lo < 0 ? lo : hi, ds.x.str()));
+    at::Tensor flat = d.x.reshape({d.size(), -1});
+    at::Tensor bad = flat.lt(0).logical_or(flat.ge(ds.x.classes)).nonzero();
+    if (bad.size(0) > 0) {
+      const int64_t row = bad[0][0].item<int64_t>(), column = bad[0][1].item<int64_t>();
+      throw RuntimeUserError(fmt::format("{}: token {} at row {}, column {} (counted from 0) is out of range for {} "
+                                         "(tokens 0..{})",
+                                         what, flat[row][column].item<int64_t>(), row, column, ds.x.str(),
+                                         ds.x.classes - 1));
+    }
   }
   if (!ds.y) {
     d.y.reset();
