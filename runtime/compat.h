@@ -34,7 +34,8 @@ inline at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Te
   const int64_t b = q.size(0), h = q.size(1), l = q.size(2), lk = k.size(2), d = q.size(3);
   const double scale = 1.0 / std::sqrt(static_cast<double>(d));
   at::Tensor q3 = q.reshape({b * h, l, d}), kt = k.reshape({b * h, lk, d}).transpose(1, 2);
-  at::Tensor scores = causal ? at::baddbmm(mask, q3, kt, /*beta=*/1.0, /*alpha=*/scale) : at::bmm(q3, kt).mul_(scale);
+  at::Tensor scores = causal ? at::baddbmm(mask.to(q.scalar_type()), q3, kt, /*beta=*/1.0, /*alpha=*/scale)
+                             : at::bmm(q3, kt).mul_(scale);
   at::Tensor probs = at::softmax(scores, -1);
   if (keep.defined()) probs = probs * keep.reshape({b * h, l, lk});
   return at::bmm(probs, v.reshape({b * h, lk, d})).view({b, h, l, d});

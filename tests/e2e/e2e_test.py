@@ -18,7 +18,7 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
           GPT_MAX_NATS nats per byte; `genc sample` prints text, -o x.txt writes it, --prompt
           continues a prefix, and a prompt longer than the context is one user error.
   text_errors  a text source that is missing, empty or shorter than its context is one
-          located error at the data declaration (exit 1, no output directory).
+          located error at each data declaration reading it (exit 1, no output directory).
   flow    examples/realnvp_moons.gen (3000 steps) reaches a test NLL below 0.45 nats; its
           2000 samples (`sample 2000 every`, and `genc sample -o .npy` of the checkpoint) have
           >= 90% within 0.15 of the moons (toy_curves.py); `genc eval` reports the same NLL.
@@ -202,8 +202,8 @@ def case_gpt(tmp):
 
 
 def case_text_errors(tmp):
-    """A text source that is missing, empty or shorter than the context: one located error
-    naming the file, exit 1, no output directory."""
+    """A text source that is missing, empty or shorter than the context: a located error
+    naming the file at each data declaration, exit 1, no output directory."""
     def gen_for(path):
         return GPT_SOURCE.replace(GPT_TEXT, path)
     empty = os.path.join(tmp, 'empty.txt')
@@ -219,12 +219,12 @@ def case_text_errors(tmp):
             f.write(gen_for(path))
         out = os.path.join(tmp, what.replace(' ', '_') + '_out')
         rc, _, err = genc('run', src, '--out', out, '--steps', '5', '--device', 'cpu')
-        lines = [l for l in err.splitlines() if 'error' in l]
-        check(f'text errors: {what}: exit 1, one error naming {mention}, no output directory',
-              rc == 1 and len(lines) == 1 and mention in lines[0] and 'internal' not in err
+        lines = [l for l in err.splitlines() if ': error: ' in l]
+        check(f'text errors: {what}: exit 1, an error naming {mention} per data declaration, no output directory',
+              rc == 1 and len(lines) == 2 and all(mention in l for l in lines) and 'internal' not in err
               and not os.path.exists(out), f'rc={rc}\n{err[-2000:]}')
-        check(f'text errors: {what}: located at the data declaration',
-              lines and lines[0].startswith(src + ':3:'), err[-2000:])
+        check(f'text errors: {what}: located at the two data declarations',
+              len(lines) == 2 and lines[0].startswith(src + ':2:') and lines[1].startswith(src + ':3:'), err[-2000:])
 
 
 # -------------------------------------------------------------------------------------- flow
