@@ -137,7 +137,7 @@ ShapeResult shape_attention(const ShapeCall& call) {
   AttrReader attrs(call);
   int64_t heads = attrs.positive("heads");
   attrs.boolean("causal");
-  double dropout = attrs.number("dropout");
+  double dropout = attrs.has("dropout") ? attrs.number("dropout") : 0.0;
   if (attrs.failed()) return attrs.failure();
   attrs.check(dropout >= 0.0 && dropout < 1.0, fmt::format("{}", dropout), "dropout", "in [0, 1)");
   if (attrs.failed()) return attrs.failure();

@@ -189,7 +189,7 @@ class AttentionKernel : public Kernel {
         out_(s.out[0]),
         heads_(s.attrs().integer("heads")),
         causal_(s.attrs().boolean("causal")),
-        dropout_(s.attrs().number("dropout")),
+        dropout_(s.attrs().has("dropout") ? s.attrs().number("dropout") : 0.0),
         d_(s.input_types[0].dims[1]),
         in_bias_(s.params->get("in_proj_bias")),
         out_weight_(s.params->get("out_proj_weight")),
