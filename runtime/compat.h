@@ -15,19 +15,30 @@
 
 namespace genc::runtime::compat {
 
-/// softmax(q k^T / sqrt(d) [+ causal mask]) v on [B, heads, L, d]; fused where LibTorch has it.
+/// The additive causal mask of `len` queries over `keys` keys [len, keys]: 0 on and below
+/// the diagonal, -inf above (built once by the caller, for the math path below).
+inline at::Tensor causal_mask(int64_t len, int64_t keys, const at::TensorOptions& options) {
+  return at::full({len, keys}, -std::numeric_limits<float>::infinity(), options.dtype(at::kFloat)).triu(1);
+}
+
+/// softmax(q k^T / sqrt(d) [+ causal mask]) v on contiguous q [B, heads, L, d] and k, v
+/// [B, heads, Lk, d]; `mask` is causal_mask(L, Lk) when `causal`. `keep`, when defined,
+/// multiplies the probabilities [B, heads, L, Lk] (dropout's scaled keep mask). Fused
+/// where LibTorch has it (2.x, without `keep`); else the math path of
+/// nn.MultiheadAttention: baddbmm of the mask with the scaled scores, softmax, bmm.
 inline at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                                               bool causal) {
+                                               bool causal, const at::Tensor& mask, const at::Tensor& keep = {}) {
 #if TORCH_VERSION_MAJOR >= 2
-  return at::scaled_dot_product_attention(q, k, v, /*attn_mask=*/{}, /*dropout_p=*/0.0, causal);
-#else
-  at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(q.size(-1)));
-  if (causal) {
-    at::Tensor mask = at::ones({q.size(-2), k.size(-2)}, q.options().dtype(at::kBool)).triu(1);
-    scores = scores.masked_fill(mask, -std::numeric_limits<float>::infinity());
-  }
-  return at::matmul(at::softmax(scores, -1), v);
+  if (!keep.defined()) return at::scaled_dot_product_attention(q, k, v, /*attn_mask=*/{}, /*dropout_p=*/0.0, causal);
 #endif
+  const int64_t b = q.size(0), h = q.size(1), l = q.size(2), lk = k.size(2), d = q.size(3);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(d));
+  at::Tensor q3 = q.reshape({b * h, l, d}), kt = k.reshape({b * h, lk, d}).transpose(1, 2);
+  at::Tensor scores = causal ? at::baddbmm(mask.to(q.scalar_type()), q3, kt, /*beta=*/1.0, /*alpha=*/scale)
+                             : at::bmm(q3, kt).mul_(scale);
+  at::Tensor probs = at::softmax(scores, -1);
+  if (keep.defined()) probs = probs * keep.reshape({b * h, l, lk});
+  return at::bmm(probs, v.reshape({b * h, lk, d})).view({b, h, l, d});
 }
 
 /// A private generator for random draws on `device`, seeded: each call gives a stream of

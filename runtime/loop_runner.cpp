@@ -60,12 +60,19 @@ std::vector<at::Tensor> LoopRunner::run(int64_t n, bool training, at::Generator&
   }
   std::vector<at::Tensor> inputs;  // reused by every iteration
   if (step_) {
-    for (int64_t it = start ? start->first_iteration : 0; it < iterations_; ++it) {
+    const int64_t first = start ? start->first_iteration : 0;
+    const int started = start ? slot(start->name) : -1;
+    // The iterations before `first` run too (filling what else the step carries, a KV
+    // cache), their results for the started value dropped: it keeps the prefix there.
+    for (int64_t it = 0; it < iterations_; ++it) {
       inputs.clear();
       for (int s : step_->in)
         inputs.push_back(s >= 0 ? env[static_cast<size_t>(s)] : table_[static_cast<size_t>(-1 - s)][it]);
       step_->graph->run(inputs, n, training, generator);
-      for (size_t i = 0; i < step_->out.size(); ++i) env[static_cast<size_t>(step_->out[i])] = step_->graph->output(i);
+      for (size_t i = 0; i < step_->out.size(); ++i) {
+        if (it < first && step_->out[i] == started) continue;
+        env[static_cast<size_t>(step_->out[i])] = step_->graph->output(i);
+      }
     }
   }
   if (!finish_) return env;

@@ -25,7 +25,10 @@ class LoopRunner {
 
   /// A given start: the first `prefix.size(0)` entries along dimension 1 of the carried
   /// value `name` are set to `prefix` (in every row) after init, and the iterations before
-  /// `first_iteration` are skipped (an autoregressive sampler continuing a prompt).
+  /// `first_iteration` keep it: they run (so the other carried values, a KV cache, take in
+  /// the prefix) with their results for `name` dropped (an autoregressive sampler
+  /// continuing a prompt; every iteration draws, so a seed draws the same numbers with
+  /// and without the cache).
   struct Start {
     std::string name;
     at::Tensor prefix;

@@ -96,9 +96,10 @@ void init_node_params(ParamModule& m, const ir::Node& node, const std::vector<ir
       m.register_parameter("weight",
                            normal({attrs.integer("len"), attrs.integer("dim")}, 0.02, gen));
       break;
-    case Op::Attention: {
+    case Op::Attention:
+    case Op::AttentionStep: {  // (a decode step uses its attention node's parameters)
       int64_t d = x[1];
-      int64_t dc = inputs.size() > 1 ? inputs[1].dims[1] : d;
+      int64_t dc = node.op == Op::Attention && inputs.size() > 1 ? inputs[1].dims[1] : d;
       if (dc == d) {
         m.register_parameter("in_proj_weight", uniform({3 * d, d}, xavier_bound(d, 3 * d), gen));
       } else {

@@ -68,8 +68,10 @@ std::optional<std::vector<ParamTensor>> param_tensors(const Node& node, const st
       return std::vector<ParamTensor>{{"weight", {embed_rows(node, inputs[0]), attrs.integer("dim")}}};
     case Op::Position:
       return std::vector<ParamTensor>{{"weight", {attrs.integer("len"), attrs.integer("dim")}}};
-    case Op::Attention: {
-      const int64_t d = x[1], dc = inputs.size() > 1 ? inputs[1].dims[1] : d;
+    case Op::Attention:
+    case Op::AttentionStep: {  // (a step uses its attention node's: the same shapes)
+      const bool context = node.op == Op::Attention && inputs.size() > 1;
+      const int64_t d = x[1], dc = context ? inputs[1].dims[1] : d;
       std::vector<ParamTensor> t;
       if (dc == d) {
         t.push_back({"in_proj_weight", {3 * d, d}});

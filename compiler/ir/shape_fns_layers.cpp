@@ -137,6 +137,9 @@ ShapeResult shape_attention(const ShapeCall& call) {
   AttrReader attrs(call);
   int64_t heads = attrs.positive("heads");
   attrs.boolean("causal");
+  double dropout = attrs.has("dropout") ? attrs.number("dropout") : 0.0;
+  if (attrs.failed()) return attrs.failure();
+  attrs.check(dropout >= 0.0 && dropout < 1.0, fmt::format("{}", dropout), "dropout", "in [0, 1)");
   if (attrs.failed()) return attrs.failure();
   for (int i = 0; i < static_cast<int>(call.inputs.size()); ++i) {
     if (auto err = require_f32(call, i)) return *err;
@@ -149,6 +152,24 @@ ShapeResult shape_attention(const ShapeCall& call) {
                        0);
   }
   return ShapeResult::success({call.in(0)});
+}
+
+// attention_step(x [1,d], cache [2,heads,L,d/heads], t i64[]) -> ([1,d], the cache's type).
+ShapeResult shape_attention_step(const ShapeCall& call) {
+  AttrReader attrs(call);
+  int64_t heads = attrs.positive("heads");
+  if (attrs.failed()) return attrs.failure();
+  if (auto err = require_f32(call, 0)) return *err;
+  if (auto err = require_f32(call, 1)) return *err;
+  const std::vector<int64_t>& x = call.in(0).dims;
+  if (x.size() != 2 || x[0] != 1) return form_error(call, 0, "one row [1,d]");
+  const std::vector<int64_t>& cache = call.in(1).dims;
+  if (cache.size() != 4 || cache[0] != 2 || cache[1] != heads || cache[1] * cache[3] != x[1])
+    return form_error(call, 1, fmt::format("a cache [2,{},L,{}]", heads, x[1] / heads));
+  const ValueType& t = call.in(2);
+  if (t.dtype != DType::I64 || !t.dims.empty())
+    return ShapeResult::failure(DiagKind::DTypeMismatch, {call.spelling(), "a position i64[]", t.str()}, 2);
+  return ShapeResult::success({call.in(0), call.in(1)});
 }
 
 }  // namespace genc::ir::shapes

@@ -147,14 +147,17 @@ ShapeResult shape_start_tokens(const ShapeCall& call) {
   return ShapeResult::success({t});
 }
 
-// sample_position(tokens i64[L...], logits f32[L...,K], t i64[]) -> the tokens' type.
+// sample_position(tokens i64[L...], logits f32[L...,K] (or [1,K], one row), t i64[]) -> the tokens' type.
 ShapeResult shape_sample_position(const ShapeCall& call) {
   const ValueType& tokens = call.in(0);
   if (tokens.kind != ValueKind::Tensor || tokens.dtype != DType::I64)
     return ShapeResult::failure(DiagKind::DTypeMismatch, {call.spelling(), "i64 tokens", tokens.str()}, 0);
   if (auto err = require_f32(call, 1)) return *err;
   const std::vector<int64_t>& logits = call.in(1).dims;
-  if (logits.size() != tokens.dims.size() + 1 || !std::equal(tokens.dims.begin(), tokens.dims.end(), logits.begin()))
+  // A decode step's logits are of the one row it ran: [1, K] for tokens [L].
+  const bool one_row = tokens.dims.size() == 1 && logits.size() == 2 && logits[0] == 1;
+  if (!one_row &&
+      (logits.size() != tokens.dims.size() + 1 || !std::equal(tokens.dims.begin(), tokens.dims.end(), logits.begin())))
     return ShapeResult::failure(DiagKind::ShapeMismatch, {call.spelling(), shape_str(tokens.dims), shape_str(logits)}, 1);
   const ValueType& t = call.in(2);
   if (t.dtype != DType::I64 || !t.dims.empty())
@@ -164,6 +167,30 @@ ShapeResult shape_sample_position(const ShapeCall& call) {
   attrs.number("top_p");
   if (attrs.failed()) return attrs.failure();
   return ShapeResult::success({tokens});
+}
+
+// at_position(v [L,...], t i64[]) -> [1,...]: the row of position t.
+ShapeResult shape_at_position(const ShapeCall& call) {
+  const ValueType& v = call.in(0);
+  if (v.kind != ValueKind::Tensor || v.rank() < 1) return form_error(call, 0, "a sequence [L,...]");
+  const ValueType& t = call.in(1);
+  if (t.dtype != DType::I64 || !t.dims.empty())
+    return ShapeResult::failure(DiagKind::DTypeMismatch, {call.spelling(), "a position i64[]", t.str()}, 1);
+  ValueType row = v;
+  row.dims[0] = 1;
+  return ShapeResult::success({row});
+}
+
+// kv_cache: f32[2, heads, len, dim / heads] per example (keys, then values).
+ShapeResult shape_kv_cache(const ShapeCall& call) {
+  AttrReader attrs(call);
+  int64_t heads = attrs.positive("heads");
+  int64_t len = attrs.positive("len");
+  int64_t dim = attrs.positive("dim");
+  if (attrs.failed()) return attrs.failure();
+  attrs.check(dim % heads == 0, std::to_string(dim), "dim", "a multiple of heads");
+  if (attrs.failed()) return attrs.failure();
+  return ShapeResult::success({f32({2, heads, len, dim / heads})});
 }
 
 }  // namespace genc::ir::shapes

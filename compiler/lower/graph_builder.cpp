@@ -52,6 +52,14 @@ ir::NodeId GraphBuilder::copy(const Node& node, std::vector<ValueRef> inputs) {
   return graph_.add(std::move(n));
 }
 
+ir::NodeId GraphBuilder::retyped(const Node& node, std::vector<ValueRef> inputs) {
+  ValueRef v = op(node.op, std::move(inputs), node.attrs, node.name);
+  Node& n = graph_.node(v.node);
+  n.loc = node.loc;
+  n.fused = node.fused;
+  return v.node;
+}
+
 ValueRef GraphBuilder::constant(double value) { return op(Op::Const, {}, {{"value", value}}); }
 
 RoleResult GraphBuilder::inline_role(const ir::Function& role, const std::vector<ValueRef>& args) {

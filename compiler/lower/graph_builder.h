@@ -32,6 +32,9 @@ class GraphBuilder {
   /// A copy of a role graph's `node` reading `inputs`: its attributes, parameter name and
   /// location kept (a coupling net re-run by a flow's inverse).
   ir::NodeId copy(const ir::Node& node, std::vector<ir::ValueRef> inputs);
+  /// A node of `node`'s op, attributes, parameter name and location reading `inputs` of
+  /// other types, its result types inferred anew (a role's op on one row of a sequence).
+  ir::NodeId retyped(const ir::Node& node, std::vector<ir::ValueRef> inputs);
   /// A scalar constant f32[].
   ir::ValueRef constant(double value);
   /// Copies `role`'s graph with fresh ids, its i-th parameter bound to `args[i]`.

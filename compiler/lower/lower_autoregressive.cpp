@@ -8,10 +8,15 @@
 // 2. Eval: loss (nats per token), nll (nats per sequence), bpd (bits per token: bits per
 //    byte for text, bits per dimension for token images).
 // 3. Sample: init "x" = L start tokens; the step, once per position t = 0..L-1 (the table's
-//    column "t"), runs the role on shift_right(x) and draws x[t] from its output t
-//    (temperature, top_k, top_p of `sampler sample`); no finish (the result is x).
+//    column "t"), draws x[t] from the role's output t (temperature, top_k, top_p of
+//    `sampler sample`); the result is x. With kv_cache (the default) the step is the
+//    role's decode step (decode_step.h): the one row at t, each self-attention over a
+//    key/value cache that init allocates and the step carries (a finish returns x alone);
+//    without it, or for a role the decode step cannot run, the step reruns the role on
+//    the whole of shift_right(x).
 #include <cmath>
 
+#include "compiler/lower/decode_step.h"
 #include "compiler/lower/graph_builder.h"
 #include "compiler/lower/objectives.h"
 
@@ -41,25 +46,43 @@ Routine nll_routine(const ir::Function& net, SourceRange loc, const std::string&
   return b.finish(name);
 }
 
+/// sample_position's attributes from `sampler sample`.
+ir::Attrs draw_attrs(const ir::SampleSamplerOptions& options) {
+  return {{"temperature", options.temperature},
+          {"top_k", static_cast<int64_t>(options.top_k)},
+          {"top_p", options.top_p}};
+}
+
+/// The step that reruns the role on the whole prefix: the role on shift_right(x), x[t]
+/// drawn from its output t.
+Routine full_step(const ir::Function& net, const ir::SampleSamplerOptions& options, SourceRange loc) {
+  GraphBuilder b(loc);
+  ValueRef x = b.input("x", net.params[0].type);
+  ValueRef t = b.input("t", ir::ValueType::tensor({}, ir::DType::I64));
+  b.output("x", b.op(Op::SamplePosition, {x, teacher_forced_logits(b, net, x), t}, draw_attrs(options)));
+  return b.finish("step");
+}
+
 Loop sample_loop(const ir::Function& net, const ir::SampleSamplerOptions& options, SourceRange loc) {
   const ir::ValueType& type = net.params[0].type;
   int64_t len = type.numel();
+  std::optional<DecodeStep> decode;
+  if (options.kv_cache) decode = decode_step(net, draw_attrs(options), loc);
   Loop loop;
   loop.name = "sample";
   {
     GraphBuilder b(loc);
     b.output("x", b.op(Op::StartTokens, {}, {{"len", len}, {"classes", type.classes}}));
+    if (decode)
+      for (const auto& [name, attrs] : decode->caches) b.output(name, b.op(Op::KvCache, {}, attrs));
     loop.init = b.finish("init");
   }
-  GraphBuilder b(loc);
-  ValueRef x = b.input("x", type);
-  ValueRef t = b.input("t", ir::ValueType::tensor({}, ir::DType::I64));
-  ValueRef logits = teacher_forced_logits(b, net, x);
-  b.output("x", b.op(Op::SamplePosition, {x, logits, t},
-                     {{"temperature", options.temperature},
-                      {"top_k", static_cast<int64_t>(options.top_k)},
-                      {"top_p", options.top_p}}));
-  loop.step = b.finish("step");
+  loop.step = decode ? std::move(decode->step) : full_step(net, options, loc);
+  if (decode) {  // the result is x alone, not the caches
+    GraphBuilder b(loc);
+    b.output("x", b.input("x", type));
+    loop.finish = b.finish("finish");
+  }
   IterationTable::Column column{"t", ir::DType::I64, {}};
   for (int64_t i = 0; i < len; ++i) column.values.push_back(static_cast<double>(i));
   loop.table.columns.push_back(std::move(column));

@@ -1,7 +1,8 @@
 // Kernels of the layers that own parameters: linear (addmm + in-place activation), conv
 // and upconv (1-d and 2-d, fused activation, optional spectral norm), the
-// normalisations, embed, position and multi-head attention.
+// normalisations, embed, position and multi-head attention (and its one-row decode step).
 #include <cmath>
+#include <limits>
 
 #include "runtime/compat.h"
 #include "runtime/kernels/kernels_impl.h"
@@ -178,7 +179,8 @@ class PositionKernel : public Kernel {
   at::Tensor weight_;
 };
 
-/// nn.MultiheadAttention's computation on x [B,L,d] (and a context [B,Lc,dc]).
+/// nn.MultiheadAttention's computation on x [B,L,d] (and a context [B,Lc,dc]), with dropout
+/// of the attention probabilities while training.
 class AttentionKernel : public Kernel {
  public:
   explicit AttentionKernel(const KernelSpec& s)
@@ -187,10 +189,13 @@ class AttentionKernel : public Kernel {
         out_(s.out[0]),
         heads_(s.attrs().integer("heads")),
         causal_(s.attrs().boolean("causal")),
+        dropout_(s.attrs().has("dropout") ? s.attrs().number("dropout") : 0.0),
         d_(s.input_types[0].dims[1]),
         in_bias_(s.params->get("in_proj_bias")),
         out_weight_(s.params->get("out_proj_weight")),
         out_bias_(s.params->get("out_proj_bias")) {
+    if (causal_)
+      mask_ = compat::causal_mask(s.input_types[0].dims[0], s.input_types.back().dims[0], at::TensorOptions(s.device));
     if (const at::Tensor* w = s.params->named_parameters(false).find("in_proj_weight")) {
       in_weight_ = *w;
     } else {
@@ -216,22 +221,73 @@ class AttentionKernel : public Kernel {
         q = at::linear(x, q_weight_, b[0]), k = at::linear(c, k_weight_, b[1]), v = at::linear(c, v_weight_, b[2]);
       }
     }
-    at::Tensor o = compat::scaled_dot_product_attention(split_heads(q), split_heads(k), split_heads(v), causal_);
+    q = split_heads(q), k = split_heads(k), v = split_heads(v);
+    at::Tensor keep;  // dropout of the probabilities, with the frame's generator
+    if (f.training && dropout_ > 0.0) {
+      keep = f.random(q.options(), [&](const at::TensorOptions& o) {
+        return at::empty({q.size(0), heads_, q.size(2), k.size(2)}, o).bernoulli_(1.0 - dropout_, *f.generator);
+      });
+      keep.div_(1.0 - dropout_);
+    }
+    at::Tensor o = compat::scaled_dot_product_attention(q, k, v, causal_, mask_, keep);
     o = o.transpose(1, 2).reshape({x.size(0), x.size(1), d_});
     f.slots[out_] = at::linear(o, out_weight_, out_bias_);
   }
 
  private:
-  /// [B, L, d] -> [B, heads, L, d / heads]
+  /// [B, L, d] -> [B, heads, L, d / heads], contiguous
   at::Tensor split_heads(const at::Tensor& t) const {
-    return t.view({t.size(0), t.size(1), heads_, d_ / heads_}).transpose(1, 2);
+    return t.view({t.size(0), t.size(1), heads_, d_ / heads_}).transpose(1, 2).contiguous();
   }
 
   int x_, context_, out_;
   int64_t heads_;
   bool causal_;
+  double dropout_;
   int64_t d_;
   at::Tensor in_weight_, q_weight_, k_weight_, v_weight_, in_bias_, out_weight_, out_bias_;
+  at::Tensor mask_;  ///< compat::causal_mask when causal
+};
+
+/// attention_step(x [B,1,d], cache [B,2,heads,L,d/heads], t [1]): the attention node's
+/// projections of the one row x; its key and value written into row t of the cache in
+/// place, then x attends over cache rows 0..t (later rows masked: every shape is static).
+class AttentionStepKernel : public Kernel {
+ public:
+  explicit AttentionStepKernel(const KernelSpec& s)
+      : x_(s.in[0]), cache_(s.in[1]), t_(s.in[2]), out_(s.out[0]), cache_out_(s.out[1]),
+        heads_(s.attrs().integer("heads")),
+        d_(s.input_types[0].dims[1]),
+        in_weight_(s.params->get("in_proj_weight")),
+        in_bias_(s.params->get("in_proj_bias")),
+        out_weight_(s.params->get("out_proj_weight")),
+        out_bias_(s.params->get("out_proj_bias")),
+        rows_(at::arange(s.input_types[1].dims[2], at::TensorOptions(s.device).dtype(at::kLong))) {}
+
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[x_];
+    at::Tensor cache = f.slots[cache_];
+    at::Tensor t = f.slots[t_].reshape({-1}).narrow(0, 0, 1);
+    const int64_t b = x.size(0), dh = d_ / heads_;
+    std::vector<at::Tensor> qkv = at::linear(x, in_weight_, in_bias_).view({b, 3, heads_, 1, dh}).unbind(1);
+    at::Tensor keys = cache.select(1, 0), values = cache.select(1, 1);  // [B, heads, L, dh]
+    {
+      at::NoGradGuard state;  // the cache is sampler state, never differentiated
+      keys.index_copy_(2, t, qkv[1]);
+      values.index_copy_(2, t, qkv[2]);
+    }
+    at::Tensor scores = at::matmul(qkv[0], keys.transpose(-2, -1)).mul_(1.0 / std::sqrt(static_cast<double>(dh)));
+    scores.masked_fill_(rows_.gt(t), -std::numeric_limits<float>::infinity());
+    at::Tensor o = at::matmul(at::softmax(scores, -1), values);  // [B, heads, 1, dh]
+    f.slots[out_] = at::linear(o.transpose(1, 2).reshape({b, 1, d_}), out_weight_, out_bias_);
+    f.slots[cache_out_] = cache;
+  }
+
+ private:
+  int x_, cache_, t_, out_, cache_out_;
+  int64_t heads_, d_;
+  at::Tensor in_weight_, in_bias_, out_weight_, out_bias_;
+  at::Tensor rows_;  ///< 0..L-1, the cache rows
 };
 
 }  // namespace
@@ -247,6 +303,7 @@ std::unique_ptr<Kernel> make_layer(const KernelSpec& spec) {
     case Op::Embed: return std::make_unique<EmbedKernel>(spec);
     case Op::Position: return std::make_unique<PositionKernel>(spec);
     case Op::Attention: return std::make_unique<AttentionKernel>(spec);
+    case Op::AttentionStep: return std::make_unique<AttentionStepKernel>(spec);
     default: not_in_family("layer", spec);
   }
 }

@@ -90,7 +90,27 @@ class StartTokensKernel : public Kernel {
   at::TensorOptions options_;
 };
 
-/// sample_position(tokens [B,L], logits [B,L,K], t [1]): a copy of the tokens with position
+/// kv_cache: batch * num / den rows of zeros [2, heads, len, dim / heads], f32.
+class KvCacheKernel : public Kernel {
+ public:
+  explicit KvCacheKernel(const KernelSpec& s)
+      : out_(s.out[0]), num_(s.batch_num), den_(s.batch_den), options_(at::TensorOptions(s.device).dtype(at::kFloat)) {
+    shape_ = {0};
+    for (int64_t d : s.node.outputs[0].dims) shape_.push_back(d);
+  }
+  void run(Frame& f) override {
+    shape_[0] = f.batch * num_ / den_;
+    f.slots[out_] = at::zeros(shape_, options_);
+  }
+
+ private:
+  int out_;
+  int64_t num_, den_;
+  std::vector<int64_t> shape_;
+  at::TensorOptions options_;
+};
+
+/// sample_position(tokens [B,L], logits [B,L,K] or [B,1,K], t [1]): a copy of the tokens with position
 /// t drawn from softmax(logits[:, t] / temperature), restricted to the top_k most likely
 /// tokens and to the smallest set of them whose probability reaches top_p. The position
 /// stays a device tensor (index_select / index_copy): no host synchronisation.
@@ -102,7 +122,8 @@ class SamplePositionKernel : public Kernel {
         top_p_(s.attrs().number("top_p")) {}
   void run(Frame& f) override {
     at::Tensor t = f.slots[t_].reshape({-1}).narrow(0, 0, 1);  // one position for every row (a loop table value)
-    at::Tensor logits = f.slots[logits_].index_select(1, t).squeeze(1) / temperature_;  // [B, K]
+    const at::Tensor& rows = f.slots[logits_];  // [B, L, K], or [B, 1, K] from a decode step
+    at::Tensor logits = (rows.size(1) == 1 ? rows.select(1, 0) : rows.index_select(1, t).squeeze(1)) / temperature_;
     int64_t k = logits.size(-1);
     if (top_k_ > 0 && top_k_ < k) {
       at::Tensor kth = std::get<0>(logits.topk(top_k_, -1)).select(-1, top_k_ - 1).unsqueeze(-1);
@@ -335,6 +356,11 @@ std::unique_ptr<Kernel> make_objective(const KernelSpec& s) {
         return at::cat({at::zeros_like(x.narrow(1, 0, 1)), x.narrow(1, 0, x.size(1) - 1)}, 1);
       });
     case Op::StartTokens: return std::make_unique<StartTokensKernel>(s);
+    case Op::KvCache: return std::make_unique<KvCacheKernel>(s);
+    case Op::AtPosition:
+      return zip(s, [](const std::vector<at::Tensor>& a) {
+        return a[0].index_select(1, a[1].reshape({-1}).narrow(0, 0, 1));  // one position for every row
+      });
     case Op::SamplePosition: return std::make_unique<SamplePositionKernel>(s);
     default: not_in_family("objective", s);
   }

@@ -20,6 +20,8 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
   gpt     a small byte-level GPT on a fortunes file trains GPT_STEPS steps to a test NLL below
           GPT_MAX_NATS nats per byte; `genc sample` prints text, -o x.txt writes it, --prompt
           continues a prefix, and a prompt longer than the context is one user error.
+  text_errors  a text source that is missing, empty or shorter than its context is one
+          located error at each data declaration reading it (exit 1, no output directory).
   flow    examples/realnvp_moons.gen (3000 steps) reaches a test NLL below 0.45 nats; its
           2000 samples (`sample 2000 every`, and `genc sample -o .npy` of the checkpoint) have
           >= 90% within 0.15 of the moons (toy_curves.py); `genc eval` reports the same NLL.
@@ -200,6 +202,32 @@ def case_gpt(tmp):
     cont = genc_ok('sample', ck, '-n', '2', '--prompt', prompt, '--seed', '2')
     check('gpt: --prompt continues the prefix', cont.count(prompt) >= 2, repr(cont))
     expect_user_error('a prompt longer than the context', ['sample', ck, '--prompt', 'x' * 65], 'longer than the context')
+
+
+def case_text_errors(tmp):
+    """A text source that is missing, empty or shorter than the context: a located error
+    naming the file at each data declaration, exit 1, no output directory."""
+    def gen_for(path):
+        return GPT_SOURCE.replace(GPT_TEXT, path)
+    empty = os.path.join(tmp, 'empty.txt')
+    open(empty, 'w').close()
+    short = os.path.join(tmp, 'short.txt')
+    with open(short, 'w') as f:
+        f.write('only forty bytes of text, not enough....')
+    for what, path, mention in [('missing', os.path.join(tmp, 'no_such.txt'), 'no_such.txt'),
+                                ('empty', empty, 'empty.txt'),
+                                ('shorter than the context', short, 'short.txt')]:
+        src = os.path.join(tmp, what.replace(' ', '_') + '.gen')
+        with open(src, 'w') as f:
+            f.write(gen_for(path))
+        out = os.path.join(tmp, what.replace(' ', '_') + '_out')
+        rc, _, err = genc('run', src, '--out', out, '--steps', '5', '--device', 'cpu')
+        lines = [l for l in err.splitlines() if ': error: ' in l]
+        check(f'text errors: {what}: exit 1, an error naming {mention} per data declaration, no output directory',
+              rc == 1 and len(lines) == 2 and all(mention in l for l in lines) and 'internal' not in err
+              and not os.path.exists(out), f'rc={rc}\n{err[-2000:]}')
+        check(f'text errors: {what}: located at the two data declarations',
+              len(lines) == 2 and lines[0].startswith(src + ':2:') and lines[1].startswith(src + ':3:'), err[-2000:])
 
 
 # -------------------------------------------------------------------------------------- flow
@@ -636,7 +664,7 @@ def case_paths(tmp):
 
 
 CASES = {'vae': case_vae, 'gan': case_gan, 'flow': case_flow, 'verify': case_verify, 'diffusion': case_diffusion,
-         'gpt': case_gpt, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths}
+         'gpt': case_gpt, 'text_errors': case_text_errors, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths}
 
 
 def main():

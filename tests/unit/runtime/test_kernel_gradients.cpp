@@ -156,6 +156,31 @@ TEST(KernelGradients, EmbedPositionAttention) {
   }
 }
 
+TEST(KernelGradients, AttentionDropoutDropsProbabilitiesOnlyInTraining) {
+  auto run = [](double p, bool training, uint64_t seed) {
+    GraphMaker m;
+    m.output(m.op(Op::Attention, {m.input(f32({5, 4}), 0)}, {{"heads", int64_t{2}}, {"causal", true}, {"dropout", p}},
+                  "r.h.attention0"));
+    ir::Model model;
+    ir::Function role;
+    role.role = "encoder";
+    role.name = "r";
+    role.graph = m.graph;
+    model.roles.push_back(role);
+    ParamStore store(model, at::kCPU, 7);
+    CompiledGraph graph(lower::Routine{"check", m.graph, m.input_names(), {"out0"}}, store, nullptr);
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    graph.run({randn({3, 5, 4}).to(at::kFloat)}, 3, training, gen);
+    return graph.output(0).clone();
+  };
+  at::Tensor plain = run(0.0, true, 1);
+  EXPECT_TRUE(at::allclose(run(0.5, false, 1), plain)) << "eval: no dropout";
+  at::Tensor a = run(0.5, true, 1), b = run(0.5, true, 2);
+  EXPECT_FALSE(at::allclose(a, plain, 1e-3, 1e-3)) << "training: dropped probabilities change the output";
+  EXPECT_FALSE(at::allclose(a, b, 1e-3, 1e-3)) << "another seed drops others";
+  EXPECT_TRUE(at::allclose(run(0.5, true, 1), a)) << "the frame's generator decides";
+}
+
 TEST(KernelGradients, CrossAttentionWithAContextOfAnotherWidth) {
   GraphMaker m;
   m.output(m.op(Op::Attention, {m.input(f32({3, 4}), 0), m.input(f32({5, 6}), 1)}, {{"heads", int64_t{2}}},

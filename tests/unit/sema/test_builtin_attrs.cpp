@@ -48,7 +48,9 @@ TEST(BuiltinAttrs, EveryParameterIsADeclaredAttributeWithTheSameDefault) {
       const ir::AttrDecl* d = ir::find_attr_decl(*b->op, p.name);
       ASSERT_NE(d, nullptr) << "ops.def declares no such attribute of " << ir::op_name(*b->op);
       EXPECT_TRUE(d->type == *type) << "declared " << ir::attr_type_text(d->type);
-      if (p.has_default) {
+      if (p.has_default && p.default_value.is(VKind::None)) {
+        EXPECT_TRUE(d->use == ir::AttrUse::Optional) << "a default of none is an optional attribute (absent)";
+      } else if (p.has_default) {
         std::optional<ir::Attr> value = to_attr(p.default_value);
         ASSERT_TRUE(value.has_value());
         EXPECT_TRUE(d->use == ir::AttrUse::Default && d->default_value == *value)
