@@ -6,8 +6,10 @@ first 90% of the file; the last 10% as consecutive windows), teacher forcing wit
 start token 0, AdamW, and cross-entropy in nats per byte.
 
   /usr/bin/python3 bench/peer_gpt.py --text FILE [--steps 2000] [--context 128] [--d 128]
-      [--heads 4] [--layers 4] [--batch 32] [--lr 3e-4] [--seed 0]
-Prints one JSON line: {"steps", "train_s", "steps_per_s", "test_nll"}.
+      [--heads 4] [--layers 4] [--batch 32] [--lr 3e-4] [--seed 0] [--warmup 0]
+      [--device cpu|cuda] [--compile none|default|reduce-overhead]
+Prints one JSON line: {"steps", "train_s", "steps_per_s", "test_nll"}; steps/s counts the steps
+after the first `warmup` (where torch.compile compiles).
 """
 import argparse
 import json
@@ -61,25 +63,38 @@ def main():
     for k, v in [('steps', 2000), ('context', 128), ('d', 128), ('heads', 4), ('layers', 4), ('batch', 32),
                  ('seed', 0)]:
         ap.add_argument('--' + k, type=int, default=v)
+    ap.add_argument('--warmup', type=int, default=0)
     ap.add_argument('--lr', type=float, default=3e-4)
+    ap.add_argument('--device', default='cpu')
+    ap.add_argument('--compile', default='none', choices=['none', 'default', 'reduce-overhead'])
     a = ap.parse_args()
     torch.manual_seed(a.seed)
+    dev = torch.device(a.device)
     train, test = windows(a.text, a.context)
-    model = Gpt(a.context, a.d, a.heads, a.layers)
-    opt = torch.optim.AdamW(model.parameters(), lr=a.lr)
+    train, test = train.to(dev), test.to(dev)
+    model = Gpt(a.context, a.d, a.heads, a.layers).to(dev)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, **({'fused': True} if dev.type == 'cuda' else {}))
+    net = model if a.compile == 'none' else torch.compile(model, mode=a.compile)
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     g = torch.Generator().manual_seed(a.seed)
     order = torch.randperm(len(train), generator=g)
     pos = 0
     t0 = time.time()
-    for _ in range(a.steps):
+    for step in range(a.steps):
+        if step == a.warmup:
+            sync()
+            t0 = time.time()
         if pos + a.batch > len(order):
             order, pos = torch.randperm(len(train), generator=g), 0
-        x = train[order[pos:pos + a.batch]]
+        x = train[order[pos:pos + a.batch].to(dev)]
         pos += a.batch
-        loss = F.cross_entropy(model(x).reshape(-1, 256), x.reshape(-1))
+        if a.compile == 'reduce-overhead':
+            torch.compiler.cudagraph_mark_step_begin()
+        loss = F.cross_entropy(net(x).reshape(-1, 256), x.reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+    sync()
     train_s = time.time() - t0
     model.eval()
     total, count = 0.0, 0
@@ -88,7 +103,7 @@ def main():
             x = test[i:i + 256]
             total += F.cross_entropy(model(x).reshape(-1, 256), x.reshape(-1), reduction='sum').item()
             count += x.numel()
-    print(json.dumps({'steps': a.steps, 'train_s': train_s, 'steps_per_s': a.steps / train_s,
+    print(json.dumps({'steps': a.steps, 'train_s': train_s, 'steps_per_s': (a.steps - a.warmup) / train_s,
                       'test_nll': total / count}))
 
 
