@@ -23,7 +23,7 @@ struct Timed {
 /// The checkpoint's samples with the sampler's kv_cache set to `kv_cache`, and their time.
 Timed sample(const std::string& checkpoint, bool kv_cache, int64_t n) {
   genc::pipeline::Compilation c;
-  auto restored = genc::runtime::restore(c, checkpoint, [kv_cache](genc::ir::Program& p) {
+  auto restored = genc::runtime::restore(c, checkpoint, [kv_cache](genc::ir::Program& p, const std::string&) {
     for (genc::ir::Model& m : p.models)
       if (m.sampler) m.sampler->args["kv_cache"] = kv_cache;
   });

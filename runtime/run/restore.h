@@ -23,8 +23,8 @@ struct Restored {
 };
 
 /// Recompiles the source stored in `checkpoint` (with its --set overrides), lets `adjust`
-/// edit the program before lowering (null: no change; it gets the checkpoint's model name), builds the Executor on the train
-/// block's device and loads the checkpoint into it. Throws RuntimeUserError for a missing,
+/// edit the program before lowering (null: no change; it gets the checkpoint's model name),
+/// builds the Executor on the train block's device and loads the checkpoint into it. Throws RuntimeUserError for a missing,
 /// corrupt or foreign checkpoint; null after reporting compile errors in `c`.
 std::optional<Restored> restore(pipeline::Compilation& c, const std::string& checkpoint,
                                 const std::function<void(ir::Program&, const std::string&)>& adjust = nullptr);
