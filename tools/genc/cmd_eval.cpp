@@ -8,6 +8,7 @@
 #include "runtime/run/evaluate.h"
 #include "tools/genc/command.h"
 #include "tools/genc/driver.h"
+#include "tools/genc/sampler_flags.h"
 
 namespace genc::cli {
 namespace {
@@ -35,22 +36,15 @@ Action setup_eval(CLI::App& sub) {
       ->check(CLI::Range(int64_t{2}, runtime::kTestImages))
       ->capture_default_str();
   sub.add_option("--seed", r.seed, "FD: seed of the sampler's noise")->capture_default_str();
-  sub.add_option("--sampler", r.sampler.sampler,
-                 "Diffusion models: sample with this sampler instead of the model's, e.g. \"ddim(steps: 20)\", "
-                 "\"dpm_solver(steps: 10)\", \"ancestral\" (checked like the source's)");
-  auto guidance = std::make_shared<double>(1.0);
-  CLI::Option* guidance_opt = sub.add_option("--guidance", *guidance,
-                 "Diffusion models trained with cfg_dropout: the classifier-free guidance w of the sampler "
-                 "(0: unconditional, 1: conditional, > 1: guided)")
-      ->check(CLI::NonNegativeNumber);
+  std::function<void()> read_sampler_flags = add_sampler_flags(sub, r.sampler);
 
   sub.add_flag("--json", r.json, "Print one JSON object instead of the text line");
   sub.footer("The FD reference classifier is trained on first use and cached in $XDG_CACHE_HOME/genc\n"
              "(else ~/.cache/genc); see examples/fd_classifier.gen.\n"
              "Exit status: 0 success, 1 user error (missing, corrupt or foreign checkpoint), 2 internal error.");
-  return [a, guidance, guidance_opt] {
+  return [a, read_sampler_flags] {
     if (a->iw_opt->count() > 0) a->request.iw = a->iw;
-    if (guidance_opt->count() > 0) a->request.sampler.guidance = *guidance;
+    read_sampler_flags();
     Session session;
     return guard_runtime(session, [&] {
       return runtime::evaluate_checkpoint(session, a->request, std::cout) ? 0 : std::max(session.finish(), 1);

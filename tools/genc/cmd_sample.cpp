@@ -7,6 +7,7 @@
 #include "runtime/run/sample.h"
 #include "tools/genc/command.h"
 #include "tools/genc/driver.h"
+#include "tools/genc/sampler_flags.h"
 
 namespace genc::cli {
 
@@ -18,19 +19,12 @@ Action setup_sample(CLI::App& sub) {
   sub.add_option("-o,--output", r->out, "The file to write (atomically): .png (image grid or 2-D scatter plot), .npy (2-D points) or .txt (text models); default: grid.png, text models print to stdout");
   sub.add_option("--prompt", r->prompt, "Text a text model continues (at most its context long)");
   sub.add_option("--seed", r->seed, "Seed of the sampler's noise")->capture_default_str();
-  sub.add_option("--sampler", r->sampler.sampler,
-                 "Diffusion models: sample with this sampler instead of the model's, e.g. \"ddim(steps: 20)\", "
-                 "\"dpm_solver(steps: 10)\", \"ancestral\" (checked like the source's)");
-  auto guidance = std::make_shared<double>(1.0);
-  CLI::Option* guidance_opt = sub.add_option("--guidance", *guidance,
-                 "Diffusion models trained with cfg_dropout: the classifier-free guidance w of the sampler "
-                 "(0: unconditional, 1: conditional, > 1: guided)")
-      ->check(CLI::NonNegativeNumber);
+  std::function<void()> read_sampler_flags = add_sampler_flags(sub, r->sampler);
 
   sub.footer("Exit status: 0 success, 1 user error (missing, corrupt or foreign checkpoint; nothing is written),\n"
              "2 internal error.");
-  return [r, guidance, guidance_opt] {
-    if (guidance_opt->count() > 0) r->sampler.guidance = *guidance;
+  return [r, read_sampler_flags] {
+    read_sampler_flags();
     Session session;
     return guard_runtime(session, [&] {
       return runtime::sample_checkpoint(session, *r, std::cout) ? 0 : std::max(session.finish(), 1);
