@@ -20,16 +20,9 @@ import subprocess
 import sys
 import tempfile
 import zlib
+from checks import FAILURES, check  # noqa: E402
 
 GENC = None
-FAILURES = []
-
-
-def check(what, ok, detail=''):
-    print(('ok   ' if ok else 'FAIL ') + what, flush=True)
-    if not ok:
-        FAILURES.append(what + ('\n' + detail if detail else ''))
-    return ok
 
 
 def genc(*args, cwd=None):

@@ -46,17 +46,10 @@ import tempfile
 import time
 import zipfile
 import zlib
+from checks import FAILURES, check  # noqa: E402
 
 GENC = None
 ROOT = None
-FAILURES = []
-
-
-def check(what, ok, detail=''):
-    print(('ok   ' if ok else 'FAIL ') + what, flush=True)
-    if not ok:
-        FAILURES.append(what + ('\n' + detail if detail else ''))
-    return ok
 
 
 def genc(*args, cwd=None, timeout=900):

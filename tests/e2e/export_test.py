@@ -19,6 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, exit_status  # noqa: E402
 from png_pixels import read_png  # noqa: E402
 
 VAE = """use std.nn
@@ -84,15 +85,6 @@ with torch.no_grad():
 print(total / x.shape[0])
 """
 FASHION_TEST = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz'  # dataset-fashion-mnist
-
-FAILURES = []
-
-
-def check(what, ok, detail=''):
-    print(('ok   ' if ok else 'FAIL ') + what, flush=True)
-    if not ok:
-        FAILURES.append(what + ('\n' + detail if detail else ''))
-    return ok
 
 
 def genc(*args):
@@ -187,10 +179,7 @@ def main():
               rc == 1 and err.startswith('genc: error: cannot export') and 'loop' in err and not os.path.exists(pt), err)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILURES:
-        print('\n'.join(['', 'FAILED:'] + FAILURES))
-        return 1
-    return 0
+    return exit_status()
 
 
 if __name__ == '__main__':

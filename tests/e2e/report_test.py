@@ -24,6 +24,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from png_pixels import count_colours  # noqa: E402
+from checks import check, exit_status  # noqa: E402
 
 TRAIN_RGB = (0x1f, 0x77, 0xb4)  # runtime/report/line_chart.h: kTrainColour
 TEST_RGB = (0xe8, 0x59, 0x0c)   # kTestColour
@@ -61,15 +62,6 @@ model gan(nz: 16) {
 train gan on fashion { batch 64  optimizer adam(lr: 2e-4, betas: [0.5, 0.999])  steps 300  log every 20
   sample 16 every 100 steps to "samples" }
 """
-
-FAILURES = []
-
-
-def check(what, ok, detail=''):
-    print(('ok   ' if ok else 'FAIL ') + what, flush=True)
-    if not ok:
-        FAILURES.append(what + ('\n' + detail if detail else ''))
-    return ok
 
 
 def run(*cmd, timeout=600):
@@ -183,10 +175,7 @@ def main():
               and not os.path.exists(os.path.join(tmp, 'report.html')), p.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILURES:
-        print('\n'.join(['', 'FAILED:'] + FAILURES))
-        return 1
-    return 0
+    return exit_status()
 
 
 if __name__ == '__main__':

@@ -23,6 +23,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+from checks import check, exit_status  # noqa: E402
 
 VAE = """use std.nn
 data fashion = fashion_mnist(split: "train")
@@ -40,15 +41,6 @@ model vae(latent: 4, hidden: 32) {
 train vae on fashion { batch 32  optimizer adam(lr: 1e-3)  steps 150  log every 20
   eval on fashion_test every 50 steps  sample 9 every 50 steps to "samples"  checkpoint every 50 steps }
 """
-
-FAILURES = []
-
-
-def check(what, ok, detail=''):
-    print(('ok   ' if ok else 'FAIL ') + what, flush=True)
-    if not ok:
-        FAILURES.append(what + ('\n' + detail if detail else ''))
-    return ok
 
 
 # ------------------------------------------------------------------ TFRecord + protobuf reader
@@ -253,10 +245,7 @@ def main():
               str([n for n, _ in read_events(out)]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILURES:
-        print('\n'.join(['', 'FAILED:'] + FAILURES))
-        return 1
-    return 0
+    return exit_status()
 
 
 if __name__ == '__main__':
