@@ -42,10 +42,6 @@ Data images(int64_t n, uint64_t seed, bool centred) {
   return {centred ? x * 2 - 1 : x, at::randint(10, {n}, gen)};
 }
 
-Data on(const Data& d, const at::Device& device) {
-  return {d.x.to(device), d.y ? std::optional<at::Tensor>(d.y->to(device)) : std::nullopt};
-}
-
 /// The loss of every step of `iterations` training iterations (a captured one refills its
 /// input buffers through next_into, as the Trainer's do).
 std::vector<double> losses(Executor& e, BatchSource& batches, int iterations) {
@@ -98,7 +94,7 @@ void expect_cuda_matches_cpu(const Model& m) {
   Executor gpu(program, c->model(), config, at::Device(at::kCUDA, 0));
   copy_weights(cpu, gpu);
   gpu.use_cpu_random_stream();
-  Batcher cpu_batches(data, config.batch, 5), gpu_batches(on(data, at::Device(at::kCUDA, 0)), config.batch, 5);
+  Batcher cpu_batches(data, config.batch, 5), gpu_batches(to_device(data, at::Device(at::kCUDA, 0)), config.batch, 5);
   const int n = m.agreeing_iterations;
   expect_close(losses(gpu, gpu_batches, n), losses(cpu, cpu_batches, n), 1e-3, m.example.c_str());
 }
@@ -113,7 +109,7 @@ void expect_capture_repeats_eager(const Model& m) {
   lower::TrainingProgram program = lower_first(*c);
   TrainConfig config = ir::train_config(c->train());
   at::Device cuda(at::kCUDA, 0);
-  Data data = on(images(16 * config.batch, 12, m.centred), cuda);
+  Data data = to_device(images(16 * config.batch, 12, m.centred), cuda);
   config.cuda_graph = false;
   Executor eager(program, c->model(), config, cuda);
   config.cuda_graph = true;
@@ -136,7 +132,7 @@ TEST_F(Cuda, PrefetchedHostBatchesTrainLikeResidentOnes) {
   at::Device cuda(at::kCUDA, 0);
   Data data = images(16 * config.batch, 14, false);
   Executor resident(program, c->model(), config, cuda), prefetched(program, c->model(), config, cuda);
-  Batcher resident_batches(on(data, cuda), config.batch, 5);
+  Batcher resident_batches(to_device(data, cuda), config.batch, 5);
   PrefetchBatcher host_batches(data, config.batch, 5, cuda);
   std::vector<double> from_host = losses(prefetched, host_batches, 12);
   EXPECT_EQ(prefetched.capture_status(), "cuda graph (captured at iteration 4)");
@@ -172,7 +168,7 @@ TEST_F(Cuda, CheckpointsMoveBetweenTheCpuAndTheGpu) {
   EXPECT_EQ(state.log_sums, (std::vector<double>{1.0, 2.0}));
   EXPECT_EQ(gpu.iteration(), 3);
   expect_same_weights(cpu, gpu);
-  Batcher gpu_batches(on(data, cuda), config.batch, 5);
+  Batcher gpu_batches(to_device(data, cuda), config.batch, 5);
   gpu_batches.restore(state.batcher);
   for (double loss : losses(gpu, gpu_batches, 6)) EXPECT_TRUE(std::isfinite(loss));
   save_checkpoint(dir.file("gpu.pt"), gpu, RunState{gpu_batches.state()}, CheckpointMeta{});
@@ -193,7 +189,7 @@ TEST_F(Cuda, Bf16AndFp16TrainTheVae) {
     config.precision = precision;
     at::Device cuda(at::kCUDA, 0);
     Executor e(program, c->model(), config, cuda);
-    Batcher batches(on(images(64 * config.batch, 13, false), cuda), config.batch, 5);
+    Batcher batches(to_device(images(64 * config.batch, 13, false), cuda), config.batch, 5);
     std::vector<double> l = losses(e, batches, 60);
     double first = 0, last = 0;
     for (int i = 0; i < 10; ++i) {
