@@ -108,8 +108,10 @@ RunState load_checkpoint(const std::string& path, Executor& executor) {
     executor.load(state);
   } catch (const RuntimeUserError& e) {
     throw file_error(path, e.what());
-  } catch (const std::exception&) {
-    throw file_error(path, "not a genc checkpoint of this model");
+  } catch (const std::exception& e) {
+    // LibTorch's message names the tensor or key that did not fit; its first line is enough.
+    std::string why = e.what();
+    throw file_error(path, "not a genc checkpoint of this model (" + why.substr(0, why.find('\n')) + ")");
   }
   return run;
 }

@@ -5,6 +5,8 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/autocast_mode.h>
+#include <c10/util/string_utils.h>
+#include <torch/optim/optimizer.h>
 #include <torch/version.h>
 
 #include <cmath>
@@ -12,6 +14,9 @@
 #include <limits>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
 
 namespace genc::runtime::compat {
 
@@ -50,6 +55,18 @@ inline at::Generator make_generator(const at::Device& device, uint64_t seed) {
   at::Generator gen = at::globalContext().defaultGenerator(device).clone();
   gen.set_current_seed(seed);
   return gen;
+}
+
+/// The key of parameter `p` in torch::optim::Optimizer::state(): a string of its
+/// TensorImpl's address on LibTorch 1.x, the address itself on 2.x.
+/// (A template so that only the branch of this LibTorch's key type is compiled.)
+template <class Optimizer = torch::optim::Optimizer>
+auto optimizer_state_key(const at::Tensor& p) {
+  using Key = typename std::decay_t<decltype(std::declval<Optimizer&>().state())>::key_type;
+  if constexpr (std::is_same_v<Key, std::string>)
+    return c10::guts::to_string(p.unsafeGetTensorImpl());
+  else
+    return static_cast<Key>(p.unsafeGetTensorImpl());
 }
 
 /// Whether this LibTorch has the fused Adam/AdamW update that reads its learning rate and

@@ -383,7 +383,9 @@ void Executor::save(torch::serialize::OutputArchive& archive) {
 void Executor::check_noise_schedule(torch::serialize::InputArchive& archive) const {
   at::Tensor saved;
   if (!noise_schedule_.defined() || !archive.try_read("noise_schedule", saved, /*is_buffer=*/true)) return;
-  if (saved.sizes() == noise_schedule_.sizes() && at::allclose(saved, noise_schedule_, 1e-12, 1e-15)) return;
+  // The archive is mapped onto this executor's device; the comparison is made on the host.
+  saved = saved.cpu();
+  if (saved.sizes() == noise_schedule_.sizes() && at::allclose(saved, noise_schedule_.cpu(), 1e-12, 1e-15)) return;
   throw RuntimeUserError(fmt::format("the checkpoint was trained on a noise schedule of {} steps that differs from the "
                                      "one its source gives now, {}",
                                      saved.numel(), noise_schedule_text_));

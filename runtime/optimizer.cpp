@@ -7,6 +7,8 @@
 #include <torch/optim/rmsprop.h>
 #include <torch/optim/sgd.h>
 
+#include <cmath>
+
 #include "compiler/support/diagnostics.h"
 #include "runtime/compat.h"
 
@@ -48,7 +50,12 @@ bool GroupOptimizer::fused_available(const OptimizerConfig& config, const at::De
 
 GroupOptimizer::GroupOptimizer(std::string name, std::vector<at::Tensor> params, const OptimizerConfig& config,
                                double clip_grad, bool fused)
-    : name_(std::move(name)), params_(std::move(params)), lr_(config.lr), clip_grad_(clip_grad) {
+    : name_(std::move(name)),
+      params_(std::move(params)),
+      lr_(config.lr),
+      clip_grad_(clip_grad),
+      adam_like_(config.kind == "adam" || config.kind == "adamw"),
+      decoupled_(config.kind == "adamw") {
   if (!fused) {
     optimizer_ = make_optimizer(params_, config);
     return;
@@ -127,35 +134,76 @@ void GroupOptimizer::step(const std::optional<at::Tensor>& found_inf) {
   optimizer_->step();
 }
 
+// Adam's state is saved in one layout on both paths, "adam_exp_avg_i", "adam_exp_avg_sq_i"
+// and "adam_step_i" per parameter, so that a checkpoint moves between the CPU (torch::optim)
+// and CUDA (the fused update). Other optimizers keep torch::optim's own archive.
 void GroupOptimizer::save(torch::serialize::OutputArchive& archive) {
-  if (!fused_) {
+  if (!adam_like_) {
     optimizer_->save(archive);
     return;
   }
   for (size_t i = 0; i < params_.size(); ++i) {
+    AdamMoments m = adam_moments(i);
     std::string k = std::to_string(i);
-    archive.write("fused_exp_avg_" + k, fused_->exp_avg[i], /*is_buffer=*/true);
-    archive.write("fused_exp_avg_sq_" + k, fused_->exp_avg_sq[i], true);
-    archive.write("fused_step_" + k, fused_->steps[i], true);
+    archive.write("adam_exp_avg_" + k, m.exp_avg, /*is_buffer=*/true);
+    archive.write("adam_exp_avg_sq_" + k, m.exp_avg_sq, true);
+    archive.write("adam_step_" + k, m.step, true);
   }
 }
 
 void GroupOptimizer::load(torch::serialize::InputArchive& archive) {
-  if (!fused_) {
+  if (!adam_like_) {
     optimizer_->load(archive);
     return;
   }
   at::NoGradGuard no_grad;
   for (size_t i = 0; i < params_.size(); ++i) {
     std::string k = std::to_string(i);
-    at::Tensor t;
-    archive.read("fused_exp_avg_" + k, t, true);
-    fused_->exp_avg[i].copy_(t);
-    archive.read("fused_exp_avg_sq_" + k, t, true);
-    fused_->exp_avg_sq[i].copy_(t);
-    archive.read("fused_step_" + k, t, true);
-    fused_->steps[i].copy_(t);
+    AdamMoments m;
+    archive.read("adam_exp_avg_" + k, m.exp_avg, true);
+    archive.read("adam_exp_avg_sq_" + k, m.exp_avg_sq, true);
+    archive.read("adam_step_" + k, m.step, true);
+    set_adam_moments(i, m);
   }
+}
+
+GroupOptimizer::AdamMoments GroupOptimizer::adam_moments(size_t i) const {
+  if (fused_) return {fused_->exp_avg[i], fused_->exp_avg_sq[i], fused_->steps[i]};
+  const at::Tensor& p = params_[i];
+  auto it = optimizer_->state().find(compat::optimizer_state_key(p));
+  if (it == optimizer_->state().end())  // before its first update
+    return {at::zeros_like(p), at::zeros_like(p), at::zeros({}, p.options().dtype(at::kFloat))};
+  auto moments = [&](const auto& s) {
+    return AdamMoments{s.exp_avg(), s.exp_avg_sq(), at::full({}, static_cast<double>(s.step()), p.options().dtype(at::kFloat))};
+  };
+  if (decoupled_) return moments(static_cast<const torch::optim::AdamWParamState&>(*it->second));
+  return moments(static_cast<const torch::optim::AdamParamState&>(*it->second));
+}
+
+void GroupOptimizer::set_adam_moments(size_t i, const AdamMoments& m) {
+  if (fused_) {
+    fused_->exp_avg[i].copy_(m.exp_avg);
+    fused_->exp_avg_sq[i].copy_(m.exp_avg_sq);
+    fused_->steps[i].copy_(m.step);
+    return;
+  }
+  const at::Tensor& p = params_[i];
+  auto key = compat::optimizer_state_key(p);
+  auto step = static_cast<int64_t>(std::llround(m.step.item<double>()));
+  if (step == 0) {  // torch::optim keeps no state before a parameter's first update
+    optimizer_->state().erase(key);
+    return;
+  }
+  auto fill = [&](auto state) {
+    state->step(step);
+    state->exp_avg(m.exp_avg.to(p.device()).clone());
+    state->exp_avg_sq(m.exp_avg_sq.to(p.device()).clone());
+    optimizer_->state()[key] = std::move(state);
+  };
+  if (decoupled_)
+    fill(std::make_unique<torch::optim::AdamWParamState>());
+  else
+    fill(std::make_unique<torch::optim::AdamParamState>());
 }
 
 }  // namespace genc::runtime

@@ -54,6 +54,12 @@ class GroupOptimizer {
     at::Tensor lr;  ///< float32 scalar
     double lr_value = -1;
   };
+  /// Adam's moments and step count (a float scalar) of parameter i, whichever path.
+  struct AdamMoments {
+    at::Tensor exp_avg, exp_avg_sq, step;
+  };
+  AdamMoments adam_moments(size_t i) const;
+  void set_adam_moments(size_t i, const AdamMoments& m);
   void clip_grads();
   void fused_step(const std::optional<at::Tensor>& found_inf);
 
@@ -61,6 +67,8 @@ class GroupOptimizer {
   std::vector<at::Tensor> params_;
   double lr_;
   double clip_grad_;
+  bool adam_like_;  ///< adam or adamw: saved in genc's own layout (see save())
+  bool decoupled_;  ///< adamw
   std::unique_ptr<torch::optim::Optimizer> optimizer_;  ///< the torch::optim path
   std::unique_ptr<FusedState> fused_;                   ///< the fused path
 };

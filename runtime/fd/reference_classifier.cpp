@@ -2,8 +2,6 @@
 // temporary run directory, and loading it into an Executor with a FeatureNet.
 #include "runtime/fd/reference_classifier.h"
 
-#include <ftw.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +13,7 @@
 
 #include "runtime/checkpoint.h"
 #include "runtime/errors.h"
+#include "runtime/io/remove_tree.h"
 #include "runtime/trainer.h"
 
 namespace genc::runtime::fd {
@@ -29,20 +28,6 @@ uint64_t fnv1a(std::string_view bytes, uint64_t h = 14695981039346656037ull) {
   }
   return h;
 }
-
-/// Removes a directory tree when it goes out of scope, ignoring errors. Through libc's nftw:
-/// std::filesystem::remove_all called a null function inside libstdc++ on the GPU machine
-/// (g++ 13 with PyTorch 2.11's libraries loaded), ending `genc eval --fd` with SIGSEGV.
-struct TreeRemover {
-  std::string dir;
-  ~TreeRemover() {
-    auto remove_entry = [](const char* path, const struct stat*, int, struct FTW*) {
-      std::remove(path);  // a file, or (FTW_DEPTH: after its contents) a directory
-      return 0;
-    };
-    nftw(dir.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-  }
-};
 
 /// Trains the classifier in a temporary directory beside `path` and renames its final
 /// checkpoint to `path`.

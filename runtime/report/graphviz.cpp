@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/errors.h"
+#include "runtime/io/remove_tree.h"
 
 extern char** environ;
 
@@ -30,10 +31,7 @@ struct TempDir {
     if (mkdtemp(pattern.data()) == nullptr) throw RuntimeUserError("cannot create a temporary folder for graphviz");
     path = pattern;
   }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+  ~TempDir() { remove_tree(path.string()); }
 };
 
 /// Runs `argv` and returns its exit status (-1 when it could not run or was killed).

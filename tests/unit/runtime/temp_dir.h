@@ -12,6 +12,8 @@
 #include <iterator>
 #include <string>
 
+#include "runtime/io/remove_tree.h"
+
 namespace genc::runtime::testing {
 
 class TempDir {
@@ -22,7 +24,7 @@ class TempDir {
       throw std::runtime_error("cannot create a temporary directory " + pattern + ": " + std::strerror(errno));
     path_ = pattern;
   }
-  ~TempDir() { std::filesystem::remove_all(path_); }
+  ~TempDir() { remove_tree(path_); }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 

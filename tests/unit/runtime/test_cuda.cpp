@@ -148,14 +148,14 @@ void expect_same_weights(Executor& a, Executor& b) {
   }
 }
 
-/// A checkpoint of a CPU run resumes on CUDA (the weights, the iteration and the batch
-/// position restored, training goes on), and one written there loads back on the CPU.
-TEST_F(Cuda, CheckpointsMoveBetweenTheCpuAndTheGpu) {
-  std::unique_ptr<Compiled> c = compile(example_text(kVae.example));
+/// A checkpoint of a CPU run of `example` resumes on CUDA (the weights, the iteration and the
+/// batch position restored, training goes on), and one written there loads back on the CPU.
+void move_checkpoint_between_devices(const std::string& example, bool centred) {
+  std::unique_ptr<Compiled> c = compile(example_text(example));
   lower::TrainingProgram program = lower_first(*c);
   TrainConfig config = ir::train_config(c->train());
   at::Device cuda(at::kCUDA, 0);
-  Data data = images(8 * config.batch, 15, false);
+  Data data = images(8 * config.batch, 15, centred);
   TempDir dir;
   Executor cpu(program, c->model(), config, at::kCPU);
   Batcher cpu_batches(data, config.batch, 5);
@@ -171,12 +171,20 @@ TEST_F(Cuda, CheckpointsMoveBetweenTheCpuAndTheGpu) {
   Batcher gpu_batches(to_device(data, cuda), config.batch, 5);
   gpu_batches.restore(state.batcher);
   for (double loss : losses(gpu, gpu_batches, 6)) EXPECT_TRUE(std::isfinite(loss));
-  save_checkpoint(dir.file("gpu.pt"), gpu, RunState{gpu_batches.state()}, CheckpointMeta{});
+  save_checkpoint(dir.file("gpu.pt"), gpu, RunState{gpu_batches.state(), {}, 0}, CheckpointMeta{});
 
   Executor back(program, c->model(), config, at::kCPU);
   EXPECT_EQ(load_checkpoint(dir.file("gpu.pt"), back).batcher, gpu_batches.state());
   EXPECT_EQ(back.iteration(), 9);
   expect_same_weights(gpu, back);
+}
+
+TEST_F(Cuda, CheckpointsMoveBetweenTheCpuAndTheGpu) { move_checkpoint_between_devices(kVae.example, false); }
+
+/// A diffusion checkpoint also carries its noise schedule, compared on load wherever the
+/// archive was mapped (a CUDA copy against the host's once ended `genc eval` on the GPU).
+TEST_F(Cuda, DiffusionCheckpointsMoveBetweenTheCpuAndTheGpu) {
+  move_checkpoint_between_devices("ddpm.gen", true);
 }
 
 /// bf16 and fp16 (with its loss scale) train the VAE, captured: 60 iterations lower the
