@@ -166,7 +166,9 @@ bool write_sweep_report(pipeline::Compilation& c, const std::string& out, const 
   }
   if (folders.empty()) throw RuntimeUserError("the sweep in '" + out + "' has no started run yet");
   ComparisonContent page;
-  page.title = "sweep " + fs::path(fs::absolute(out)).lexically_normal().filename().string();
+  fs::path folder = fs::absolute(out).lexically_normal();
+  if (folder.filename().empty()) folder = folder.parent_path();  // "OUT/"
+  page.title = "sweep " + folder.filename().string();
   page.subtitle = fmt::format("{} · {} runs", state->file, state->runs.size());
   for (const auto& [status, n] : statuses) page.subtitle += fmt::format(" · {} {}", n, status);
   return compare_folders(c, std::move(folders), std::move(page),

@@ -93,7 +93,7 @@ std::optional<SweepState> read_sweep_state(const std::string& path) {
     s.file = j.at("file").get<std::string>();
     s.source_hash = j.at("source_hash").get<std::string>();
     s.model = j.at("model").get<std::string>();
-    for (const Json& a : j.at("axes")) s.axes.push_back({a.at("key"), a.at("values").get<std::vector<std::string>>()});
+    for (const Json& a : j.at("axes")) s.axes.push_back({a.at("key").get<std::string>(), a.at("values").get<std::vector<std::string>>()});
     s.steps = read_optional_int(j.at("steps"));
     s.epochs = read_optional_int(j.at("epochs"));
     s.device = j.at("device").get<std::string>();

@@ -117,8 +117,11 @@ def table_rows(dom):
     heads = re.findall(r'<th data-key="([^"]+)"', table)
     rows = []
     for tr in re.findall(r'<tr data-variant="\d+">(.*?)</tr>', table, re.S):
-        cells = re.findall(r'<td[^>]*?(?:data-v="([^"]*)")?[^>]*>(.*?)</td>', tr, re.S)
-        rows.append({h: (v if v else re.sub('<[^>]+>', '', t)) for h, (v, t) in zip(heads, cells)})
+        cells = []
+        for attrs, text in re.findall(r'<td([^>]*)>(.*?)</td>', tr, re.S):
+            v = re.search(r'data-v="([^"]*)"', attrs)
+            cells.append(v.group(1) if v else re.sub('<[^>]+>', '', text))
+        rows.append(dict(zip(heads, cells)))
     return heads, rows
 
 
