@@ -43,10 +43,12 @@ Items parameters(const Training& t) {
   return out;
 }
 
-Items ops(const Training& t) {
+Items ops(const Architecture& a) {
   Items out;
   std::map<std::string, int> seen;
-  for (const ir::Function& role : t.model().roles)
+  const ir::Model* model = a.analyzed.model(a.training.model().name);
+  if (model == nullptr) return out;
+  for (const ir::Function& role : model->roles)
     for (ir::NodeId id : role.graph.topo_order()) {
       const ir::Node& n = role.graph.node(id);
       if (n.op == ir::Op::Const || ir::has_flag(n.op, ir::kParams)) continue;
@@ -78,9 +80,9 @@ void diff(const char* kind, const Items& a, const Items& b, std::vector<ArchChan
 
 }  // namespace
 
-std::vector<ArchChange> diff_architectures(const Training& reference, const Training& other) {
+std::vector<ArchChange> diff_architectures(const Architecture& reference, const Architecture& other) {
   std::vector<ArchChange> out;
-  diff("parameter", parameters(reference), parameters(other), out);
+  diff("parameter", parameters(reference.training), parameters(other.training), out);
   diff("op", ops(reference), ops(other), out);
   return out;
 }

@@ -104,6 +104,7 @@ bool compare_folders(pipeline::Compilation& c, std::vector<RunFolder> folders, C
 
   // Each variant compiled once (`c` keeps the sources the diffs' locations point into).
   std::vector<std::optional<Training>> trainings(page.variants.size());
+  std::vector<std::optional<ir::Program>> analyzed(page.variants.size());
   for (size_t v = 0; v < page.variants.size(); ++v) {
     report::Variant& variant = page.variants[v];
     const RunFolder& f = *firsts[v];
@@ -120,13 +121,18 @@ bool compare_folders(pipeline::Compilation& c, std::vector<RunFolder> folders, C
     Source source{f.meta->source_path, f.meta->source_text, f.meta->overrides};
     trainings[v] = compile_training(c, source, f.meta->model);
     if (!trainings[v]) return false;
+    sema::Options options;
+    options.overrides = source.overrides;
+    analyzed[v] = pipeline::compile(c, *c.sources.add(source.path, source.text), pipeline::Language::Gen, options,
+                                    pipeline::Stage::Analyzed);
+    GENC_ASSERT(analyzed[v].has_value(), "a source that compiled optimized failed to analyse");
     const Training& t = *trainings[v];
     variant.params = lower::summarize(t.model(), t.plan, t.config).trainable;
   }
   for (size_t v = 1; v < page.variants.size(); ++v) {
     if (!trainings[v] || !trainings[0]) continue;
     page.variants[v].same_graph_as_reference = same_graph(*trainings[0], *trainings[v]);
-    page.variants[v].diff = diff_architectures(*trainings[0], *trainings[v]);
+    page.variants[v].diff = diff_architectures({*trainings[0], *analyzed[0]}, {*trainings[v], *analyzed[v]});
   }
   write_file_atomic(output, report::render_comparison(page));
   const report::Ranking rank = report::ranking_of(page);
