@@ -114,6 +114,14 @@ std::vector<Column> columns(const ComparisonContent& c) {
   return out;
 }
 
+/// columns() with the ranking's first, so the table shows it without scrolling.
+std::vector<Column> ranked_columns(const ComparisonContent& c, const Ranking& rank) {
+  std::vector<Column> out = columns(c);
+  std::stable_partition(out.begin(), out.end(),
+                        [&](const Column& k) { return k.split == rank.split && k.metric == rank.metric; });
+  return out;
+}
+
 /// Mean and sample standard deviation (0 for one value).
 struct Stat {
   size_t n = 0;
@@ -177,7 +185,7 @@ std::string header(const std::string& key, const std::string& title, bool text, 
 }
 
 std::string variant_table(const ComparisonContent& c, const Ranking& rank) {
-  const std::vector<Column> cols = columns(c);
+  const std::vector<Column> cols = ranked_columns(c, rank);
   std::string s = "<table class=\"compare\" id=\"compare\"><thead><tr>";
   s += header("rank", "rank", false, " class=\"asc\" aria-sort=\"ascending\"");
   s += header("variant", "variant", true);
@@ -219,8 +227,8 @@ std::string legend(const ComparisonContent& c) {
   return s + "</div>";
 }
 
-std::string curves(const ComparisonContent& c) {
-  const std::vector<Column> cols = columns(c);
+std::string curves(const ComparisonContent& c, const Ranking& rank) {
+  const std::vector<Column> cols = ranked_columns(c, rank);
   if (cols.empty()) return note("The runs have no metric records yet.");
   std::vector<size_t> variant_of(c.runs.size(), 0);
   for (size_t v = 0; v < c.variants.size(); ++v)
@@ -296,7 +304,7 @@ std::string render_comparison(const ComparisonContent& c) {
                       rank.higher_is_better ? "higher first" : "lower first");
   page += section("variants", "Variants (mean ± std over seeds; click a header to sort)",
                   "<div class=\"card\" style=\"overflow:auto\">" + variant_table(c, rank) + "</div>");
-  page += section("curves", "Curves of every run", curves(c));
+  page += section("curves", "Curves of every run", curves(c, rank));
   page += section("architectures",
                   c.variants.empty() ? std::string("Architectures") : "Architectures against " + c.variants.front().label,
                   diffs(c));

@@ -6,9 +6,11 @@
 A small VAE on Fashion-MNIST is swept over latent {8,16,32} x hidden {200,400} x 2 seeds
 (12 runs of 60 steps, a checkpoint every 30):
   - the sweep is interrupted with Ctrl-C (SIGINT) while its fourth run trains, and exits 130
-    with the finished runs done in sweep.json; the same command run again skips them (their
-    files are untouched), resumes the interrupted run from its checkpoint, trains the rest,
-    and every run's metrics.jsonl then holds each step once, up to step 60;
+    with the finished runs done in sweep.json; the same command run again skips them and
+    resumes the interrupted run from its checkpoint, and is killed (SIGKILL) in its sixth run
+    after that run's checkpoint of step 30; run a third time it skips the five finished runs
+    (their files untouched), resumes the sixth from step 30 and trains the rest, and every
+    run's metrics.jsonl then holds each step once, up to step 60;
   - `genc report OUT` writes one page whose table ranks the six variants by test ELBO (best
     first), with mean ± std over the two seeds; headless chromium shows that clicking the
     column headers (PAGE#sort=KEY clicks them on load) sorts the rows, that every overlay
@@ -95,20 +97,28 @@ def snapshot(run_dir):
     return files
 
 
-def interrupted_sweep(cmd, out):
-    """Starts the sweep, sends SIGINT once its fourth run has logged, returns its exit status and output."""
+def interrupted_sweep(cmd, out, run, ready, sig):
+    """Starts the sweep, sends `sig` once run number `run` is running and ready(its folder) holds;
+    returns the exit status and output."""
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 600
     while p.poll() is None and time.time() < deadline:
         s = state(out)
-        if s and s['runs'][3]['status'] == 'running':
-            m = os.path.join(out, s['runs'][3]['name'], 'metrics.jsonl')
-            if os.path.exists(m) and os.path.getsize(m) > 0:
-                p.send_signal(signal.SIGINT)
-                break
+        if s and s['runs'][run]['status'] == 'running' and ready(os.path.join(out, s['runs'][run]['name'])):
+            p.send_signal(sig)
+            break
         time.sleep(0.05)
     stdout, stderr = p.communicate(timeout=600)
     return p.returncode, stdout, stderr
+
+
+def has_logged(run_dir):
+    m = os.path.join(run_dir, 'metrics.jsonl')
+    return os.path.exists(m) and os.path.getsize(m) > 0
+
+
+def has_checkpoint_30(run_dir):
+    return os.path.exists(os.path.join(run_dir, 'checkpoints', 'step_00000030.pt'))
 
 
 def table_rows(dom):
@@ -214,7 +224,7 @@ def main():
         cmd = [GENC, 'sweep', src, *AXES, '--seeds', '2', '--device', 'cpu', '--out', out]
 
         # 1. Interrupted in its fourth run.
-        status, stdout, stderr = interrupted_sweep(cmd, out)
+        status, stdout, stderr = interrupted_sweep(cmd, out, 3, has_logged, signal.SIGINT)
         s = state(out)
         statuses = [r['status'] for r in s['runs']]
         check('a Ctrl-C in the fourth run stops the sweep with exit 130', status == 130, f'{status}\n{stderr[-2000:]}')
@@ -227,15 +237,29 @@ def main():
         before = {n: snapshot(os.path.join(out, n)) for n in names[:3]}
         steps_at_stop = [r['step'] for r in records(os.path.join(out, names[3])) if r['split'] == 'train']
 
-        # 2. The same command again: resumes.
+        # 2. The same command again: resumes, and is killed (SIGKILL) in its sixth run after that
+        # run's checkpoint of step 30.
+        status, killed_out, stderr = interrupted_sweep(cmd, out, 5, has_checkpoint_30, signal.SIGKILL)
+        s = state(out)
+        statuses = [r['status'] for r in s['runs']]
+        check('the resumed sweep, killed in its sixth run, leaves it running in sweep.json',
+              status == -signal.SIGKILL and statuses == ['done'] * 5 + ['running'] + ['pending'] * 6,
+              f'{status} {statuses}\n{stderr[-2000:]}')
+        check('the interrupted run resumed from its checkpoint', f"resuming '{names[3]}' from" in killed_out, killed_out)
+        check('the finished runs were not trained again after the Ctrl-C',
+              all(f"'{n}'" not in killed_out for n in names[:3]), killed_out)
+        before.update({n: snapshot(os.path.join(out, n)) for n in names[3:5]})
+
+        # 3. Once more: finishes.
         p = run(*cmd)
         s = state(out)
         check('the sweep resumed finishes every run', all(r['status'] == 'done' for r in s['runs']),
               str([r['status'] for r in s['runs']]))
-        check('the finished runs were not trained again',
-              all(snapshot(os.path.join(out, n)) == before[n] for n in names[:3]) and
-              all(f"'{n}'" not in p.stdout for n in names[:3]), p.stdout)
-        check('the interrupted run resumed from its checkpoint', f"resuming '{names[3]}' from" in p.stdout, p.stdout)
+        check('the finished runs were not trained again (their files untouched)',
+              all(snapshot(os.path.join(out, n)) == before[n] for n in names[:5]) and
+              all(f"'{n}'" not in p.stdout for n in names[:5]), p.stdout)
+        check('the killed run resumed from its checkpoint of step 30',
+              re.search(f"resuming '{re.escape(names[5])}' from .*step_00000030.pt", p.stdout) is not None, p.stdout)
         complete = True
         for n in names:
             recs = records(os.path.join(out, n))
@@ -245,11 +269,11 @@ def main():
         check('every run has each step once, up to step 60, with 2 test evaluations', complete)
         check('the interrupted run had stopped early', max(steps_at_stop) < 60, str(steps_at_stop))
 
-        # 3. The comparison page.
+        # 4. The comparison page.
         print(run(GENC, 'report', out).stdout.strip())
         check_page(out, tmp, args.keep)
 
-        # 4. genc compare of any runs.
+        # 5. genc compare of any runs.
         page = os.path.join(tmp, 'two.html')
         p = run(GENC, 'compare', os.path.join(out, names[0]), os.path.join(out, names[2]), '-o', page)
         with open(page) as f:
@@ -260,7 +284,7 @@ def main():
         check('genc compare of a folder that is no run: one genc: error line',
               p.stderr.startswith('genc: error:') and 'not the folder of a genc run' in p.stderr, p.stderr)
 
-        # 5. Combinations that fail shape checking: refused up front, each named.
+        # 6. Combinations that fail shape checking: refused up front, each named.
         bad = os.path.join(tmp, 'bad.gen')
         with open(bad, 'w') as f:
             f.write(BAD)
