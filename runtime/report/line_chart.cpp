@@ -56,9 +56,9 @@ struct Frame {
   double py(double value) const { return kTop + (y.hi - value) / (y.hi - y.lo) * (kHeight - kTop - kBottom); }
 };
 
-Frame frame_of(const Series& s) {
+Frame frame_of(const std::vector<const std::vector<Point>*>& curves) {
   Frame f;
-  for (const std::vector<Point>* points : {&s.train, &s.test})
+  for (const std::vector<Point>* points : curves)
     for (const Point& p : *points) {
       f.x.add(static_cast<double>(p.step));
       f.y.add(p.value);
@@ -119,7 +119,7 @@ std::string curve(const Frame& f, const std::vector<Point>& points, const char* 
 }  // namespace
 
 std::string line_chart_svg(const Series& s) {
-  const Frame f = frame_of(s);
+  const Frame f = frame_of({&s.train, &s.test});
   std::string svg = fmt::format(R"(<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">)", kWidth,
                                 kHeight, s.name);
   svg += axes(f);
@@ -133,6 +133,29 @@ std::string line_chart_svg(const Series& s) {
   for (const Point& p : s.test)
     svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3.5" fill="{}"><title>step {}: {:.6g}</title></circle>)",
                        f.px(static_cast<double>(p.step)), f.py(p.value), kTestColour, p.step, p.value);
+  svg += fmt::format(R"(<text class="axis" x="{}" y="{}" text-anchor="end">step</text>)", kWidth - kRight,
+                     kHeight - 2);
+  return svg + "</svg>";
+}
+
+std::string overlay_chart_svg(const std::string& name, const std::vector<Curve>& curves) {
+  std::vector<const std::vector<Point>*> all;
+  std::vector<std::vector<Point>> drawn;
+  drawn.reserve(curves.size());
+  for (const Curve& c : curves) {
+    drawn.push_back(c.points.size() >= kSmoothFrom ? smoothed(c.points) : c.points);
+    all.push_back(&drawn.back());
+  }
+  const Frame f = frame_of(all);
+  std::string svg = fmt::format(R"(<svg class="chart overlay" viewBox="0 0 {} {}" role="img" aria-label="{}">)",
+                                kWidth, kHeight, name);
+  svg += axes(f);
+  for (size_t i = 0; i < curves.size(); ++i) {
+    if (drawn[i].empty()) continue;
+    svg += fmt::format(
+        R"(<path class="run" data-variant="{}" d="{}" fill="none" stroke="{}" stroke-width="1.6" stroke-linejoin="round"><title>{}</title></path>)",
+        curves[i].variant, path_data(f, drawn[i]), curves[i].colour, curves[i].label);
+  }
   svg += fmt::format(R"(<text class="axis" x="{}" y="{}" text-anchor="end">step</text>)", kWidth - kRight,
                      kHeight - 2);
   return svg + "</svg>";

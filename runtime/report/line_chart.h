@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "runtime/report/metrics_series.h"
 
@@ -20,5 +21,18 @@ inline constexpr const char* kTestColour = "#e8590c";
 ///   - the y range padded by 5%, "nice" ticks (1, 2, 5 x 10^k) on both axes.
 /// Each curve's <path> has class "train" or "test". Empty series give an empty chart.
 std::string line_chart_svg(const Series& series);
+
+/// One run's curve of a metric in an overlay chart.
+struct Curve {
+  std::vector<Point> points;
+  std::string colour;  ///< its variant's
+  size_t variant = 0;  ///< the data-variant attribute of its <path>
+  std::string label;   ///< the run's name (the path's tooltip)
+};
+
+/// An <svg class="chart overlay"> (as line_chart_svg's frame and axes) of several runs'
+/// curves of one metric, each a <path class="run"> in its colour, smoothed like the train
+/// curve of line_chart_svg when it has 10 or more points.
+std::string overlay_chart_svg(const std::string& name, const std::vector<Curve>& curves);
 
 }  // namespace genc::runtime::report

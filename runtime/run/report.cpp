@@ -20,6 +20,7 @@
 #include "runtime/run/run_dir.h"
 #include "runtime/run/run_record.h"
 #include "runtime/run/training.h"
+#include "runtime/sweep/compare.h"
 
 namespace genc::runtime {
 namespace {
@@ -101,6 +102,7 @@ void add_training(const Training& t, const CheckpointMeta& meta, PageContent& pa
 
 bool write_report(pipeline::Compilation& c, const ReportRequest& r, std::ostream& log) {
   const std::string& out = r.out_dir;
+  if (sweep::is_sweep_folder(out)) return sweep::write_sweep_report(c, out, r.output, log);
   const std::string metrics_path = (fs::path(out) / "metrics.jsonl").string();
   std::error_code ec;
   if (!fs::exists(metrics_path, ec) && !fs::exists(run_record_path(out), ec))

@@ -56,9 +56,12 @@ std::optional<PreparedRun> prepare_run(pipeline::Compilation& c, const RunReques
 }
 
 int execute_run(PreparedRun& run, std::ostream& log) {
-  const Training& t = run.training;
+  return execute_training(run.training, run.training.config, {run.device, run.out, run.resume_from}, log);
+}
+
+int execute_training(const Training& t, const TrainConfig& config, const RunTarget& run, std::ostream& log) {
   const bool resuming = run.resume_from.has_value();
-  RunDir dir = run_dir(run.out, t.config);
+  RunDir dir = run_dir(run.out, config);
   TrainerOptions o;
   o.out_dir = run.out;
   o.source_path = fs::absolute(t.source.path).string();
@@ -68,7 +71,7 @@ int execute_run(PreparedRun& run, std::ostream& log) {
   o.stop_requested = &InterruptGuard::interrupted;
 
   std::unique_ptr<Trainer> trainer = discarding_on_failure(dir, resuming, [&] {
-    auto made = std::make_unique<Trainer>(t.program, t.train_index, t.plan, t.config, o);
+    auto made = std::make_unique<Trainer>(t.program, t.train_index, t.plan, config, o);
     if (resuming) made->resume(*run.resume_from);
     return made;
   });
@@ -76,7 +79,7 @@ int execute_run(PreparedRun& run, std::ostream& log) {
     truncate_metrics_after(dir.metrics, trainer->executor().iteration());
   else
     clear_previous_run(dir, log);
-  write_run_record(dir.record, {t.config.seed, t.config.steps, t.config.epochs, run.device,
+  write_run_record(dir.record, {config.seed, config.steps, config.epochs, run.device,
                                 fs::absolute(dir.checkpoints).string()});
 
   auto start = std::chrono::steady_clock::now();

@@ -37,6 +37,17 @@ std::optional<PreparedRun> prepare_run(pipeline::Compilation& c, const RunReques
 /// ends the process at once.
 int execute_run(PreparedRun& run, std::ostream& log);
 
+/// Where and how one run of a compiled Training goes.
+struct RunTarget {
+  std::string device;                      ///< "" : the train block's
+  std::string out;                         ///< OUT
+  std::optional<std::string> resume_from;  ///< the checkpoint to continue
+};
+
+/// execute_run of `t` with `config` in place of its own (a sweep trains one compiled
+/// Training with several seeds): the same steps, files and result.
+int execute_training(const Training& t, const TrainConfig& config, const RunTarget& run, std::ostream& log);
+
 /// The exit status of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
 constexpr int kInterruptedExit = 130;
 

@@ -47,6 +47,12 @@ Action setup_report(CLI::App& sub);
 inline constexpr const char* kExportDescription =
     "Write a checkpoint's sampler as a TorchScript module (torch.jit.load) with its trained weights";
 Action setup_export(CLI::App& sub);
+inline constexpr const char* kSweepDescription =
+    "Train every combination of --set values (and seeds) as runs in one folder, resumable";
+Action setup_sweep(CLI::App& sub);
+inline constexpr const char* kCompareDescription =
+    "Write one HTML page comparing runs: ranked, sortable table, overlaid curves, architecture diffs";
+Action setup_compare(CLI::App& sub);
 struct Session;
 /// Runs a runtime command in genc-runtime (runtime_commands.cpp): a runtime::RuntimeUserError
 /// it throws is printed as one "genc: error: ..." line, followed by the session's diagnostics

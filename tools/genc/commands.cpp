@@ -18,6 +18,8 @@ const std::vector<CommandSpec>& commands() {
       {"eval", kEvalDescription, setup_forward_to_runtime},
       {"report", kReportDescription, setup_forward_to_runtime},
       {"export", kExportDescription, setup_forward_to_runtime},
+      {"sweep", kSweepDescription, setup_forward_to_runtime},
+      {"compare", kCompareDescription, setup_forward_to_runtime},
 #endif
   };
   return table;

@@ -27,6 +27,8 @@ const std::vector<CommandSpec>& commands() {
       {"report", kReportDescription, setup_report},
       {"export", kExportDescription, setup_export},
       {"verify", kVerifyDescription, setup_verify},
+      {"sweep", kSweepDescription, setup_sweep},
+      {"compare", kCompareDescription, setup_compare},
   };
   return table;
 }

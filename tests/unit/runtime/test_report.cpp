@@ -1,11 +1,13 @@
 // The run report's pieces (runtime/report) and the TensorBoard checksum: base64 and HTML
-// escaping, metrics.jsonl read into series and timings, the SVG line chart, CRC-32C.
+// escaping, metrics.jsonl read into series and timings, the SVG line chart, the overlay chart
+// and the comparison page's ranking, CRC-32C.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <regex>
 
 #include "runtime/io/crc32c.h"
+#include "runtime/report/compare_page.h"
 #include "runtime/report/html.h"
 #include "runtime/report/line_chart.h"
 #include "runtime/report/metrics_series.h"
@@ -111,6 +113,65 @@ TEST(TensorBoardCrc, Crc32cCheckValue) {
   EXPECT_EQ(crc32c(""), 0u);
   const uint32_t crc = crc32c("123456789");
   EXPECT_EQ(masked_crc32c("123456789"), ((crc >> 15) | (crc << 17)) + 0xa282ead8u);
+}
+
+TEST(ReportOverlay, OnePathPerRunInItsVariantsColour) {
+  std::vector<Curve> curves = {{{{10, 3.0}, {20, 2.0}}, "#111111", 0, "a,seed=0"},
+                               {{{10, 4.0}, {20, 1.0}}, "#222222", 1, "b,seed=0"},
+                               {{}, "#333333", 2, "c,seed=0"}};
+  const std::string svg = overlay_chart_svg("train loss", curves);
+  size_t paths = 0;
+  for (size_t at = svg.find("<path class=\"run\""); at != std::string::npos; at = svg.find("<path class=\"run\"", at + 1))
+    ++paths;
+  EXPECT_EQ(paths, 2u);  // the empty curve draws nothing
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(svg, m, std::regex("data-variant=\"1\" d=\"(M[^\"]*)\"")));
+  EXPECT_EQ(std::count(m[1].first, m[1].second, 'L'), 1);  // two points
+  EXPECT_NE(svg.find("stroke=\"#222222\""), std::string::npos);
+  EXPECT_EQ(svg.find("nan"), std::string::npos);
+}
+
+/// A run whose last test elbo is `elbo`.
+ComparedRun run_with_elbo(const std::string& name, double elbo) {
+  ComparedRun r;
+  r.name = name;
+  r.metrics.series = {Series{"loss", {{10, -elbo}}, {{10, -elbo}}}, Series{"elbo", {}, {{10, elbo}}}};
+  return r;
+}
+
+TEST(ReportComparison, RanksVariantsByTestElboWithMeanAndStd) {
+  ComparisonContent c;
+  c.title = "sweep";
+  c.hyperparams = {"latent"};
+  c.runs = {run_with_elbo("8,0", -300), run_with_elbo("8,1", -302), run_with_elbo("16,0", -250),
+            run_with_elbo("16,1", -250)};
+  c.variants = {{"latent=8", {"8"}, 100, {0, 1}, {}, false}, {"latent=16", {"16"}, 200, {2, 3}, {}, false}};
+  const Ranking rank = ranking_of(c);
+  EXPECT_EQ(rank.split, "test");
+  EXPECT_EQ(rank.metric, "elbo");
+  EXPECT_TRUE(rank.higher_is_better);
+  const std::string page = render_comparison(c);
+  const size_t first = page.find("<tr data-variant=\"1\">"), second = page.find("<tr data-variant=\"0\">");
+  ASSERT_NE(first, std::string::npos);
+  ASSERT_NE(second, std::string::npos);
+  EXPECT_LT(first, second);  // latent=16 (-250) ranks above latent=8 (-301)
+  EXPECT_NE(page.find("-301 &plusmn; 1.4"), std::string::npos);  // mean, sample std of -300 and -302
+  EXPECT_NE(page.find("<th data-key=\"test_elbo\""), std::string::npos);
+  EXPECT_NE(page.find("<th data-key=\"params\""), std::string::npos);
+  EXPECT_EQ(page.find("src=\"http"), std::string::npos);
+}
+
+TEST(ReportComparison, WithoutTestMetricsRanksByTrainLossLowestFirst) {
+  ComparisonContent c;
+  c.runs = {ComparedRun{"a", 0, "", {{Series{"loss", {{5, 2.0}}, {}}}, {}, 1}},
+            ComparedRun{"b", 0, "", {{Series{"loss", {{5, 1.0}}, {}}}, {}, 1}}};
+  c.variants = {{"a", {}, std::nullopt, {0}, {}, false}, {"b", {}, std::nullopt, {1}, {}, false}};
+  const Ranking rank = ranking_of(c);
+  EXPECT_EQ(rank.split, "train");
+  EXPECT_FALSE(rank.higher_is_better);
+  const std::string page = render_comparison(c);
+  EXPECT_LT(page.find("<tr data-variant=\"1\">"), page.find("<tr data-variant=\"0\">"));
+  EXPECT_NE(page.find("No checkpoint to compile"), std::string::npos);
 }
 
 }  // namespace
