@@ -5,7 +5,6 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/autocast_mode.h>
-#include <c10/util/string_utils.h>
 #include <torch/optim/optimizer.h>
 #include <torch/version.h>
 
@@ -13,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -63,8 +63,11 @@ inline at::Generator make_generator(const at::Device& device, uint64_t seed) {
 template <class Optimizer = torch::optim::Optimizer>
 auto optimizer_state_key(const at::Tensor& p) {
   using Key = typename std::decay_t<decltype(std::declval<Optimizer&>().state())>::key_type;
-  if constexpr (std::is_same_v<Key, std::string>)
-    return c10::guts::to_string(p.unsafeGetTensorImpl());
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream address;  // what LibTorch 1.x's c10::guts::to_string writes
+    address << p.unsafeGetTensorImpl();
+    return address.str();
+  }
   else
     return static_cast<Key>(p.unsafeGetTensorImpl());
 }
