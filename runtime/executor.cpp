@@ -259,6 +259,7 @@ std::vector<StepMetrics> Executor::captured_iteration(const NextBatch& next_batc
     c.graph = make_iteration_graph(device_, {train_rng_}, &why);
     size_t served = 0;
     NextBatch from_buffers = [&] { return c.batches.at(served++); };
+    at::Tensor rng_before = train_rng_.get_state();
     try {
       if (!c.graph) throw RuntimeUserError(why);
       c.graph->capture([&] { c.metrics = iteration_body(from_buffers, nullptr); });
@@ -270,6 +271,10 @@ std::vector<StepMetrics> Executor::captured_iteration(const NextBatch& next_batc
                      (torch_error ? torch_error->what_without_backtrace() : e.what());
       std::vector<Data> batches = std::move(c.batches);
       capture_.reset();
+      // A capture that broke off never ran its generator's epilogue, which leaves that
+      // generator in capture mode for good: go on from a fresh one in the state before it.
+      train_rng_ = compat::make_generator(device_, 0);
+      train_rng_.set_state(rng_before);
       served = 0;
       NextBatch again = [&] { return batches.at(served++); };
       return iteration(again, nullptr);
