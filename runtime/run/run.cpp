@@ -76,6 +76,7 @@ int execute_run(PreparedRun& run, std::ostream& log) {
     truncate_metrics_after(dir.metrics, trainer->executor().iteration());
   else
     clear_previous_run(dir, log);
+  remove_temporaries(dir);
   write_run_record(dir.record, {t.config.seed, t.config.steps, t.config.epochs, run.device,
                                 fs::absolute(dir.checkpoints).string()});
 

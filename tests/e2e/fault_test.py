@@ -16,8 +16,8 @@ reference losses. Cases (each one ctest test, label e2e):
   full_disk  OUT on a small tmpfs (mounted in a private mount namespace by unshare(1), in a user
              namespace where not root): the run stops with one `genc: error:` line naming the
              file and "No space left on device", exit 1; no temporary file is left; the
-             checkpoints written before are byte-identical to the reference run's, and copied
-             off the tmpfs, `--resume` from them ends with the reference losses.
+             checkpoints written before are byte-identical to the reference run's, and moved to
+             a disk with room, `--resume` from them ends with the reference losses.
 """
 import argparse
 import json
@@ -206,13 +206,15 @@ def full_disk_inside(tmp):
                     break
         if not written:
             return
-        copy = os.path.join(tmp, 'copy')
-        shutil.copytree(mnt, copy)
+        saved = os.path.join(tmp, 'saved')
+        shutil.copytree(out, saved)
     finally:
         subprocess.run(['umount', mnt])
-    genc_ok('run', '--resume', 'out', cwd=copy)
-    check('full disk: --resume from the checkpoints copied off the full disk gives the reference losses',
-          train_losses(os.path.join(copy, 'out')) == ref_losses)
+    # The same path on a disk with room (run.json names the checkpoint folder by absolute path).
+    shutil.copytree(saved, out)
+    genc_ok('run', '--resume', 'out', cwd=mnt)
+    check('full disk: --resume from the checkpoints moved off the full disk gives the reference losses',
+          train_losses(out) == ref_losses)
 
 
 CASES = {'kill': case_kill, 'early': case_early, 'full_disk': case_full_disk}
