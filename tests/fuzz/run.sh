@@ -60,12 +60,15 @@ for target in "${targets[@]}"; do
   make_seeds "$target"
   mkdir -p "$work/corpus/$target" "$work/crashes/$target"
   log=$work/$target.log
+  # Source texts: the language's dictionary, up to 16 KiB; checkpoints (34 KB seeds): up to 64 KiB.
+  options=(-dict="$work/gen.dict" -max_len=16384)
+  [ "$target" = fuzz_checkpoint ] && options=(-max_len=65536)
   echo "run.sh: $target for ${seconds}s (log $log)"
   # Leaks are not crashes here (LibTorch and ANTLR keep caches for the process's lifetime).
   ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
     "$build/tests/fuzz/$target" "$work/corpus/$target" "$work/seeds/$target" \
-    -dict="$work/gen.dict" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 \
-    -max_len=16384 -print_final_stats=1 -artifact_prefix="$work/crashes/$target/" >"$log" 2>&1 || status=1
+    "${options[@]}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -print_final_stats=1 \
+    -artifact_prefix="$work/crashes/$target/" >"$log" 2>&1 || status=1
   grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE|SUMMARY|ERROR' "$log" | tail -3 || true
 done
 if [ $status -ne 0 ]; then
