@@ -45,7 +45,11 @@ std::string zip_damage(const std::string& bytes) {
     if (at + 46 + name_len > bytes.size()) return "a damaged zip directory";
     std::string name = bytes.substr(at + 46, name_len);
     at += 46 + name_len + extra_len + comment_len;
-    if (size == 0xFFFFFFFF || stored == 0xFFFFFFFF || local == 0xFFFFFFFF) continue;  // ZIP64
+    if (size == 0xFFFFFFFF || stored == 0xFFFFFFFF || local == 0xFFFFFFFF) {
+      // ZIP64: only a file of 4 GiB or more needs it (else LibTorch allocates 4 GiB for it).
+      if (bytes.size() < 0xFFFFFFFFull) return "a damaged entry '" + name + "'";
+      continue;
+    }
     if (local + 30 > bytes.size() || le32(bytes, local) != 0x04034b50) return "a damaged entry '" + name + "'";
     size_t local_name_len = le16(bytes, local + 26), local_extra_len = le16(bytes, local + 28);
     size_t data = local + 30 + local_name_len + local_extra_len;
