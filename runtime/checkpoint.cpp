@@ -1,4 +1,5 @@
-// Checkpoint files: writing (atomically), reading the metadata, restoring, finding the latest.
+// Checkpoint files: writing (atomically), restoring, finding the latest (reading without an
+// executor: checkpoint_read.cpp).
 #include "runtime/checkpoint.h"
 
 #include <torch/serialize/archive.h>
@@ -12,57 +13,9 @@
 #include "runtime/io/atomic_file.h"
 
 namespace genc::runtime {
-namespace {
-
-const char* kFormat = "genc-checkpoint-v1";
-
-std::string read_string(torch::serialize::InputArchive& a, const std::string& key) {
-  c10::IValue v;
-  a.read(key, v);
-  return v.toStringRef();
-}
-
-int64_t read_int(torch::serialize::InputArchive& a, const std::string& key) {
-  c10::IValue v;
-  a.read(key, v);
-  return v.toInt();
-}
-
-/// Opens `path` as an archive of our format, its tensors mapped onto `device` (a checkpoint
-/// written on a GPU opens on the CPU and the other way round), or throws RuntimeUserError.
-void open(const std::string& path, torch::serialize::InputArchive& archive, c10::Device device = c10::kCPU) {
-  if (!std::filesystem::exists(path)) throw file_error(path, "no such file");
-  bool ours = false;
-  try {
-    archive.load_from(path, device);
-    ours = read_string(archive, "format") == kFormat;
-  } catch (const std::exception&) {  // c10::Error, and TorchScript's errors on other files
-  }
-  if (!ours) throw file_error(path, "not a genc checkpoint");
-}
-
-CheckpointMeta read_meta(torch::serialize::InputArchive& a) {
-  CheckpointMeta m;
-  m.source_path = read_string(a, "source_path");
-  m.source_text = read_string(a, "source_text");
-  c10::IValue overrides;
-  a.read("overrides", overrides);
-  for (const c10::IValue& kv : overrides.toListRef()) {
-    const std::string& s = kv.toStringRef();
-    size_t eq = s.find('=');
-    m.overrides.emplace_back(s.substr(0, eq), eq == std::string::npos ? "" : s.substr(eq + 1));
-  }
-  m.model = read_string(a, "model_name");
-  m.step = read_int(a, "step");
-  m.epoch = read_int(a, "epoch");
-  return m;
-}
-
-}  // namespace
-
 void save_checkpoint(const std::string& path, Executor& executor, const RunState& run, const CheckpointMeta& meta) {
   torch::serialize::OutputArchive a;
-  a.write("format", c10::IValue(std::string(kFormat)));
+  a.write("format", c10::IValue(std::string(kCheckpointFormat)));
   a.write("source_path", c10::IValue(meta.source_path));
   a.write("source_text", c10::IValue(meta.source_text));
   c10::List<std::string> overrides;
@@ -81,28 +34,11 @@ void save_checkpoint(const std::string& path, Executor& executor, const RunState
   write_file_atomic(path, [&](std::ostream& out) { a.save_to(out); });
 }
 
-CheckpointMeta read_checkpoint_meta(const std::string& path) {
-  torch::serialize::InputArchive a;
-  open(path, a);
-  try {
-    return read_meta(a);
-  } catch (const std::exception&) {
-    throw file_error(path, "not a genc checkpoint");
-  }
-}
-
 RunState load_checkpoint(const std::string& path, Executor& executor) {
   torch::serialize::InputArchive a;
-  open(path, a, executor.device());
-  RunState run;
+  open_checkpoint(path, a, executor.device());
+  RunState run = read_run_state(path, a);
   try {
-    run.batcher.epoch = read_int(a, "batcher_epoch");
-    run.batcher.batch = read_int(a, "batcher_batch");
-    at::Tensor sums;
-    a.read("log_sums", sums, true);
-    sums = sums.cpu().contiguous();
-    run.log_sums.assign(sums.data_ptr<double>(), sums.data_ptr<double>() + sums.numel());
-    run.log_count = read_int(a, "log_count");
     torch::serialize::InputArchive state;
     a.read("executor", state);
     executor.load(state);
@@ -123,7 +59,8 @@ std::string checkpoint_path(const std::string& dir, int64_t step) {
 std::optional<std::string> latest_checkpoint(const std::string& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return std::nullopt;
-  static const std::regex name(R"(step_(\d+)\.pt)");
+  // At most 18 digits: any such step fits in int64_t (a longer name is not ours).
+  static const std::regex name(R"(step_(\d{1,18})\.pt)");
   std::optional<std::string> best;
   int64_t best_step = -1;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {

@@ -11,6 +11,7 @@ packages=(
   dataset-fashion-mnist
   fortunes  # text for the byte-level GPT (examples/text_gpt.gen)
   graphviz chromium  # genc report: the model graph's SVG; the browser its e2e test renders the page in
+  clang-14 libclang-rt-14-dev  # scripts/sanitize.sh and the libFuzzer targets (tests/fuzz)
 )
 
 missing=()

@@ -34,6 +34,12 @@ OptionCheck above_below(double x, double y) {
   return c;
 }
 
+OptionCheck at_least_below(double x, double y) {
+  OptionCheck c = at_least(x);
+  c.below = y;
+  return c;
+}
+
 OptionCheck one_of(std::vector<std::string> choices) {
   OptionCheck c;
   c.choices = std::move(choices);

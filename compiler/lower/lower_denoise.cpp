@@ -71,7 +71,10 @@ std::pair<ValueRef, ValueRef> denoising_loss(GraphBuilder& b, const Diffusion& d
   ValueRef eps = b.op(Op::Randn, {}, {{"shape", d.x.dims}});
   ValueRef a = coef(b, d, t, "sqrt_alpha_bar");
   ValueRef s = coef(b, d, t, "sqrt_one_minus_alpha_bar");
-  ValueRef xt = add(b, mul(b, a, x0), mul(b, s, eps));
+  // Operands are built one statement at a time: C++ leaves the order of arguments' evaluation
+  // open, and the node numbering (the printed plan) must not depend on the compiler.
+  ValueRef noise = mul(b, s, eps);
+  ValueRef xt = add(b, mul(b, a, x0), noise);
   std::vector<ValueRef> args{xt, t};
   if (y) args.push_back(*y);
   ValueRef pred = b.inline_role(*d.denoiser, args).values[0];
@@ -226,11 +229,16 @@ Loop sampler_loop(const Diffusion& d, const std::string& name, const Table& tab,
   auto column = [&](const char* n) { return b.input(n, scalar); };
   ValueRef u = column("u"), v = column("v"), q = column("q"), p = column("p");
   ValueRef pred = guided_prediction(b, d, x, t_in, y);
-  ValueRef x0 = add(b, mul(b, u, x), mul(b, v, pred));
+  ValueRef v_pred = mul(b, v, pred);  // one operand per statement, as in the loss above
+  ValueRef x0 = add(b, mul(b, u, x), v_pred);
   if (d.x.rank() == 3) x0 = b.op(Op::Clamp, {x0}, {{"lo", -1.0}, {"hi", 1.0}});
-  ValueRef next = add(b, mul(b, q, x), mul(b, p, x0));
+  ValueRef p_x0 = mul(b, p, x0);
+  ValueRef next = add(b, mul(b, q, x), p_x0);
   if (multistep) next = add(b, next, mul(b, column("r"), *x0_prev));
-  if (noisy) next = add(b, next, mul(b, column("sigma"), b.op(Op::Randn, {}, {{"shape", d.x.dims}})));
+  if (noisy) {
+    ValueRef z = b.op(Op::Randn, {}, {{"shape", d.x.dims}});
+    next = add(b, next, mul(b, column("sigma"), z));
+  }
   b.output("x", next);
   if (multistep) b.output("x0_prev", x0);
   loop.step = b.finish("step");

@@ -53,7 +53,9 @@ Step d_step(const Gan& gan, SourceRange loc, int64_t d_steps, double gp) {
   ValueRef fake = b.op(Op::Detach, {generate(b, gan, y)});
   ValueRef real_score = discriminate(b, gan, x, y);
   ValueRef fake_score = discriminate(b, gan, fake, y);
-  ValueRef loss = add(b, gan_loss(b, gan, real_score, "real"), gan_loss(b, gan, fake_score, "fake"));
+  // One operand per statement: the node numbering must not depend on the C++ compiler's order.
+  ValueRef fake_loss = gan_loss(b, gan, fake_score, "fake");
+  ValueRef loss = add(b, gan_loss(b, gan, real_score, "real"), fake_loss);
   std::optional<ValueRef> penalty;
   if (gan.loss == "wgan-gp") {
     std::vector<int64_t> ones(gan.x.dims.size(), 1);

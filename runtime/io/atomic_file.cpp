@@ -9,7 +9,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <ostream>
+#include <streambuf>
 #include <utility>
 #include <vector>
 
@@ -62,28 +63,64 @@ class TempFile {
   int fd_ = -1;
 };
 
+/// Writes all of `bytes` to `fd`; 0 on success, else the errno of the failure.
+int write_all(int fd, const char* bytes, size_t size) {
+  for (size_t done = 0; done < size;) {
+    ssize_t n = write(fd, bytes + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    done += static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+/// A stream buffer onto a file descriptor that never fails in the writer's eyes: after a
+/// failed write (a full disk) it drops the rest and keeps the errno for error(). LibTorch's
+/// archive writer must not see a failing stream: it then throws from a destructor, which
+/// terminates the process.
+class FdStreamBuf : public std::streambuf {
+ public:
+  explicit FdStreamBuf(int fd) : fd_(fd), buffer_(1 << 16) { setp(buffer_.data(), buffer_.data() + buffer_.size()); }
+  /// 0, or the errno of the first failed write.
+  int error() const { return error_; }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    flush_buffer();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) sputc(traits_type::to_char_type(ch));
+    return traits_type::not_eof(ch);
+  }
+  int sync() override {
+    flush_buffer();
+    return 0;
+  }
+
+ private:
+  void flush_buffer() {
+    if (error_ == 0) error_ = write_all(fd_, pbase(), static_cast<size_t>(pptr() - pbase()));
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
+
+  int fd_;
+  std::vector<char> buffer_;
+  int error_ = 0;
+};
+
 }  // namespace
 
 void write_file_atomic(const std::string& path, std::string_view bytes) {
   TempFile tmp(path);
-  for (size_t done = 0; done < bytes.size();) {
-    ssize_t n = write(tmp.fd(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw write_error(path, errno);
-    done += static_cast<size_t>(n);
-  }
+  if (int err = write_all(tmp.fd(), bytes.data(), bytes.size())) throw write_error(path, err);
   tmp.commit(path);
 }
 
 void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& writer) {
   TempFile tmp(path);
-  {
-    std::ofstream out(tmp.name(), std::ios::binary | std::ios::trunc);
-    if (!out) throw write_error(path, errno);
-    writer(out);
-    out.flush();
-    if (!out) throw write_error(path, errno ? errno : EIO);
-  }
+  FdStreamBuf buffer(tmp.fd());
+  std::ostream out(&buffer);
+  writer(out);
+  out.flush();
+  if (buffer.error()) throw write_error(path, buffer.error());
   tmp.commit(path);
 }
 

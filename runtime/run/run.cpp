@@ -79,6 +79,7 @@ int execute_training(const Training& t, const TrainConfig& config, const RunTarg
     truncate_metrics_after(dir.metrics, trainer->executor().iteration());
   else
     clear_previous_run(dir, log);
+  remove_temporaries(dir);
   write_run_record(dir.record, {config.seed, config.steps, config.epochs, run.device,
                                 fs::absolute(dir.checkpoints).string()});
 

@@ -16,6 +16,8 @@ namespace fs = std::filesystem;
 const std::regex kCheckpointName(R"(step_\d+\.pt)");
 const std::regex kGridName(R"((epoch|step)_\d+\.png)");
 const std::regex kEventsName(R"(events\.out\.tfevents\..+)");
+// write_file_atomic's temporary files (io/atomic_file.cpp), left by a run that was killed.
+const std::regex kTemporaryName(R"(.+\.tmp-[A-Za-z0-9]{6})");
 
 /// Files in `dir` whose names match `pattern`.
 std::vector<fs::path> matching(const std::string& dir, const std::regex& pattern) {
@@ -66,6 +68,12 @@ void clear_previous_run(const RunDir& d, std::ostream& log) {
   for (const fs::path& p : matching(d.samples, kGridName)) had_run = fs::remove(p, ec) || had_run;
   for (const fs::path& p : matching(d.out, kEventsName)) fs::remove(p, ec);
   if (had_run) log << "genc: note: replacing the earlier run in '" << d.out << "'\n";
+}
+
+void remove_temporaries(const RunDir& d) {
+  std::error_code ec;
+  for (const std::string& dir : {d.out, d.checkpoints, d.samples})
+    for (const fs::path& p : matching(dir, kTemporaryName)) fs::remove(p, ec);
 }
 
 void discard_if_empty(const RunDir& d) {

@@ -35,6 +35,10 @@ RunDir run_dir(const std::string& out, const TrainConfig& config);
 /// the replacement on `log` when there was an earlier run.
 void clear_previous_run(const RunDir& dir, std::ostream& log);
 
+/// Removes the temporary files of atomic writes (NAME.tmp-XXXXXX) that a killed run left in
+/// OUT, its checkpoint folder and its sample folder.
+void remove_temporaries(const RunDir& dir);
+
 /// After a failed fresh run: when it produced nothing (no metrics line, checkpoint or
 /// grid), removes the empty files (and the events file), the empty checkpoint and sample folders, and OUT and
 /// its parents when the run created them.
