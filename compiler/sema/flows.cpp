@@ -88,7 +88,7 @@ Value Evaluator::call_coupling(ir::Op op, Bound& args, const CallSite& site, Sco
       diags_.report(DiagKind::CouplingNetShape, net->range,
                     {name, type_text(out.type),
                      fmt::format("a feature map [K,{},{}] (the coupling adds a 3x3 conv output "
-                                 "layer of {} channels) or a vector",
+                                 "layer of {} channels) or a vector (for an mlp: flatten the half first)",
                                  xd[1], xd[2], per * channels)});
       return finish(Value::error());
     }
