@@ -76,6 +76,10 @@ void init_node_params(ParamModule& m, const ir::Node& node, const std::vector<ir
         receptive *= k;
       }
       weighted_layer(m, node, shape, shape[1] * receptive, out, gen);
+      if (node.op == Op::Conv && attrs.boolean("zero_init")) {
+        at::NoGradGuard no_grad;
+        for (at::Tensor& p : m.parameters(/*recurse=*/false)) p.zero_();
+      }
       break;
     }
     case Op::BatchNorm:

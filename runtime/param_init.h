@@ -22,7 +22,7 @@ namespace genc::runtime {
 ///             out_proj_bias 0 (nn.MultiheadAttention)
 ///   actnorm   loc 0, logscale 0 per channel, buffer initialized 0 (set from the first batch)
 ///   invconv1x1 weight [C,C] a random rotation (Q of the QR of a Gaussian matrix, Glow)
-/// A linear with `zero_init = true` has zero parameters. Throws RuntimeUserError for a
+/// A linear or conv with `zero_init = true` has zero parameters. Throws RuntimeUserError for a
 /// parameter op without a runtime kernel.
 void init_node_params(ParamModule& m, const ir::Node& node, const std::vector<ir::ValueType>& inputs,
                       at::Generator& gen);

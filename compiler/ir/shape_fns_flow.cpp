@@ -2,14 +2,21 @@
 // steps (each invertible step returns (y, logdet[])).
 //
 // Coupling masks split x into a conditioning half `cond` (passed through unchanged and fed
-// to the coupling's net) and the transformed half `rest`. mask_select returns either half
-// as a flat f32 vector, in row-major order of x:
+// to the coupling's net) and the transformed half `rest`:
 //   "even"    any shape, on the row-major flattening: cond = elements 0,2,4,..., rest = 1,3,5,...
 //             (on [D]: alternate features)
 //   "odd"     the same with the halves swapped: cond = elements 1,3,5,..., rest = 0,2,4,...
 //   "checker" [C,H,W]: cond = positions (h+w) even, in every channel; rest = (h+w) odd
 //   "channel" [C,H,W]: cond = channels 0..ceil(C/2)-1; rest = the remaining channels
-// Both halves must be non-empty.
+// Both halves must be non-empty. mask_select's "rest" half is a flat f32 vector in row-major
+// order of x, and so is "cond" for "even"/"odd"; on a feature map "cond" keeps the spatial
+// shape, so a coupling net may be convolutional (LANGUAGE.md 5.3): "channel" gives
+// [ceil(C/2),H,W], "checker" gives [C,H,W] with the rest positions zeroed.
+//
+// A coupling's net output holds, per transformed element, a log-scale and a shift (affine)
+// or a shift (additive): packed, numel = 2 (1) x numel(rest), in rest order; or, on a
+// feature map, full-size, numel = 2 (1) x numel(x), one per element of x, of which the
+// coupling reads the rest positions (a checkerboard net's [2C,H,W] conv output).
 #include <fmt/format.h>
 
 #include "compiler/ir/shape_fns_impl.h"
@@ -64,6 +71,10 @@ ShapeResult shape_mask_select(const ShapeCall& call) {
   if (auto err = require_f32(call, 0)) return *err;
   MaskSplit split;
   if (auto err = split_by_mask(call, attrs, split)) return *err;
+  const std::vector<int64_t>& d = call.in(0).dims;
+  std::string mask = attrs.string("mask");
+  if (part == "cond" && mask == "channel") return ShapeResult::success({f32({d[0] - d[0] / 2, d[1], d[2]})});
+  if (part == "cond" && mask == "checker") return ShapeResult::success({call.in(0)});
   return ShapeResult::success({f32({part == "cond" ? split.cond : split.rest})});
 }
 
@@ -77,9 +88,16 @@ ShapeResult shape_coupling(const ShapeCall& call) {
   MaskSplit split;
   if (auto err = split_by_mask(call, attrs, split)) return *err;
   bool affine = call.op == Op::AffineCoupling;
+  if (affine) {
+    std::string scale = attrs.string("scale");
+    attrs.check(attrs.failed() || scale == "exp" || scale == "sigmoid", attr_str(scale), "scale",
+                "\"exp\" or \"sigmoid\"");
+    if (attrs.failed()) return attrs.failure();
+  }
   int64_t needed = affine ? 2 * split.rest : split.rest;
   const ValueType& net_out = call.in(1);
-  if (net_out.numel() != needed) {
+  bool full = call.in(0).rank() == 3 && net_out.numel() == (affine ? 2 : 1) * call.in(0).numel();
+  if (net_out.numel() != needed && !full) {
     std::string why =
         affine ? fmt::format("2 x {} transformed", split.rest) : "one per transformed";
     return shape_error(
@@ -122,6 +140,26 @@ ShapeResult shape_squeeze(const ShapeCall& call) {
   return with_logdet(f32({4 * x[0], x[1] / 2, x[2] / 2}));
 }
 
+// factor_out: the multi-scale step, [C,H,W] with C even -> (y [C/2,H,W], logdet, z
+// [C/2,H,W]): y (channels 0..C/2-1) continues the flow, z (the others) goes to the prior.
+ShapeResult shape_factor_out(const ShapeCall& call) {
+  if (auto err = require_f32(call, 0)) return *err;
+  const std::vector<int64_t>& x = call.in(0).dims;
+  if (x.size() != 3 || x[0] % 2 != 0) return form_error(call, 0, "[C,H,W] with an even C");
+  ValueType half = f32({x[0] / 2, x[1], x[2]});
+  return ShapeResult::success({half, f32({}), half});
+}
+
+// factor_out_inv(y, z): factor_out's inverse, [C,H,W] twice -> [2C,H,W].
+ShapeResult shape_factor_out_inverse(const ShapeCall& call) {
+  for (int i = 0; i < 2; ++i)
+    if (auto err = require_f32(call, i)) return *err;
+  const std::vector<int64_t>& y = call.in(0).dims;
+  if (y.size() != 3) return form_error(call, 0, "[C,H,W]");
+  if (call.in(1).dims != y) return form_error(call, 1, "the shape of y, " + shape_str(y));
+  return ShapeResult::success({f32({2 * y[0], y[1], y[2]})});
+}
+
 // affine_coupling_inv / additive_coupling_inv(y, net_out) with `mask`: the net output of
 // the forward coupling, computed from y's conditioning half. -> y's type.
 ShapeResult shape_coupling_inverse(const ShapeCall& call) {
@@ -130,8 +168,10 @@ ShapeResult shape_coupling_inverse(const ShapeCall& call) {
   AttrReader attrs(call);
   MaskSplit split;
   if (auto err = split_by_mask(call, attrs, split)) return *err;
-  int64_t needed = call.op == Op::AffineCouplingInv ? 2 * split.rest : split.rest;
-  if (call.in(1).numel() != needed)
+  int64_t per = call.op == Op::AffineCouplingInv ? 2 : 1;
+  bool full = call.in(0).rank() == 3 && call.in(1).numel() == per * call.in(0).numel();
+  int64_t needed = per * split.rest;
+  if (call.in(1).numel() != needed && !full)
     return shape_error(fmt::format("'{}' needs a net output of {} elements, got {}", call.spelling(),
                                    needed, shape_str(call.in(1).dims)),
                        1);

@@ -10,7 +10,9 @@
 //        equals that of x), then *_coupling_inv(y, net_out);
 //      actnorm, invconv1x1: actnorm_inv / invconv1x1_inv named after the forward node;
 //      permute: permute_inv (same order and seed); squeeze: unsqueeze;
-//      logit: logit_inv; dequantize: dequantize_inv.
+//      logit: logit_inv; dequantize: dequantize_inv;
+//      factor_out: factor_out_inv(y, z), z the factored part (the forward's, for --verify)
+//        or, when sampling, a draw from the prior N(0, T^2 I).
 #include "compiler/lower/flow_chain.h"
 
 #include <algorithm>
@@ -49,15 +51,22 @@ ValueRef copy_value(GraphBuilder& b, const ir::Graph& g, ValueRef v, ValueRef st
   return {id, v.port};
 }
 
-ValueRef invert_link(GraphBuilder& b, const ir::Graph& g, NodeId link, ValueRef y) {
+/// `factored`: a factor_out link's z; absent, z is drawn from N(0, temperature^2 I).
+ValueRef invert_link(GraphBuilder& b, const ir::Graph& g, NodeId link, ValueRef y, double temperature = 1.0,
+                     std::optional<ValueRef> factored = std::nullopt) {
   const Node& n = g.node(link);
   switch (n.op) {
+    case Op::FactorOut: {
+      ValueRef z = factored ? *factored
+                            : scale(b, temperature, b.op(Op::Randn, {}, {{"shape", n.outputs.at(2).dims}}));
+      return b.op(Op::FactorOutInv, {y, z});
+    }
     case Op::AffineCoupling:
     case Op::AdditiveCoupling: {
       std::map<NodeId, NodeId> done;
       ValueRef net = copy_value(b, g, n.inputs[1], n.inputs[0], y, done);
       Op inv = n.op == Op::AffineCoupling ? Op::AffineCouplingInv : Op::AdditiveCouplingInv;
-      return b.op(inv, {y, net}, keep(n, {"mask"}));
+      return b.op(inv, {y, net}, keep(n, {"mask", "scale"}));
     }
     case Op::ActNorm: return b.op(Op::ActNormInv, {y}, {}, n.name);
     case Op::InvConv1x1: return b.op(Op::InvConv1x1Inv, {y}, {}, n.name);
@@ -106,6 +115,8 @@ FlowForward flow_forward(GraphBuilder& b, const ir::Function& flow, ValueRef x) 
     at = n.inputs.at(0);
   }
   std::reverse(out.links.begin(), out.links.end());
+  for (const ValueRef& link : out.links)
+    if (g.node(link.node).op == Op::FactorOut) out.factored.push_back({link.node, 2});
   if (out.links.empty()) {
     out.logdet = b.constant(0.0);
     return out;
@@ -115,10 +126,11 @@ FlowForward flow_forward(GraphBuilder& b, const ir::Function& flow, ValueRef x) 
   return out;
 }
 
-ValueRef flow_inverse(GraphBuilder& b, const ir::Function& flow, ValueRef y, size_t first, size_t last) {
+ValueRef flow_inverse(GraphBuilder& b, const ir::Function& flow, ValueRef y, size_t first, size_t last,
+                      double temperature) {
   std::vector<NodeId> links = flow_chain(flow);
   GENC_ASSERT(first <= last && last < links.size(), "flow inverse: bad link range");
-  for (size_t i = last + 1; i-- > first;) y = invert_link(b, flow.graph, links[i], y);
+  for (size_t i = last + 1; i-- > first;) y = invert_link(b, flow.graph, links[i], y, temperature);
   return y;
 }
 
@@ -136,9 +148,16 @@ std::vector<LinkCheck> flow_link_checks(const ir::Function& flow) {
     ValueRef x = b.input("x", g.type(n.inputs[0]));
     std::map<NodeId, NodeId> done;
     ValueRef y = copy_value(b, g, {id, 0}, n.inputs[0], x, done);
-    b.output("y", y);
-    b.output("logdet", {y.node, 1});
-    if (c.has_inverse) b.output("x_rec", invert_link(b, g, id, y));
+    if (n.op == Op::FactorOut) {  // y and z together, so that the Jacobian is square
+      ValueRef z{y.node, 2};
+      b.output("y", b.op(Op::Concat, {y, z}, {{"dim", int64_t{0}}}));
+      b.output("logdet", {y.node, 1});
+      b.output("x_rec", invert_link(b, g, id, y, 1.0, z));
+    } else {
+      b.output("y", y);
+      b.output("logdet", {y.node, 1});
+      if (c.has_inverse) b.output("x_rec", invert_link(b, g, id, y));
+    }
     c.routine = b.finish("verify " + c.block);
     out.push_back(std::move(c));
   }

@@ -23,6 +23,7 @@ struct FlowForward {
   ir::ValueRef z;       ///< the flow's output
   ir::ValueRef logdet;  ///< f32[]: the sum of every link's log-determinant
   std::vector<ir::ValueRef> links;  ///< each link's y in the routine, chain order
+  std::vector<ir::ValueRef> factored;  ///< each factor_out's z (to the prior), chain order
 };
 
 /// Runs `flow` on `x`.
@@ -31,8 +32,10 @@ FlowForward flow_forward(GraphBuilder& b, const ir::Function& flow, ir::ValueRef
 /// Runs the links `first..last` (indices into flow_chain, inclusive) of `flow` backward from
 /// `y` (the y of link `last`): returns the x of link `first`. A coupling's net is re-run on
 /// the conditioning half of y; parameterised inverses use their forward node's parameters.
-/// No link in the range may be underivable.
-ir::ValueRef flow_inverse(GraphBuilder& b, const ir::Function& flow, ir::ValueRef y, size_t first, size_t last);
+/// No link in the range may be underivable. A factor_out draws its factored part from the
+/// prior N(0, temperature^2 I).
+ir::ValueRef flow_inverse(GraphBuilder& b, const ir::Function& flow, ir::ValueRef y, size_t first, size_t last,
+                          double temperature = 1.0);
 
 /// One link of a flow run on its own, for `genc check --verify`: a routine on input "x" (the
 /// link's x) with outputs "y" and "logdet" (the link's forward) and, when its inverse is

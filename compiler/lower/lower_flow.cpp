@@ -3,10 +3,12 @@
 // 1. Step "nll" (optimizer "model" over the flow): the flow's chain maps x to z and sums
 //    every step's log-determinant (dequantize's -D log(levels) and logit's Jacobian are
 //    links like any other, so an 8-bit image's likelihood is that of its bins);
-//    loss = -(log N(z; 0, I) + logdet) per example.
+//    loss = -(log N(z; 0, I) + logdet) per example; each factor_out's part z_i leaves the
+//    chain to the prior, adding log N(z_i; 0, I).
 // 2. Eval: loss, nll (= loss, nats) and bpd = nll / (D ln 2), D the elements of x.
 // 3. Sample: z ~ N(0, T^2 I), T the `inverse` sampler's temperature (default 1), through the
-//    inverse the compiler derives for each step (flow_chain.cpp). A flow with a user
+//    inverse the compiler derives for each step (flow_chain.cpp); each factor_out draws its
+//    part from N(0, T^2 I) too. A flow with a user
 //    invertible step (whose inverse is not derived yet) trains and evaluates but has no sampler.
 #include <cmath>
 
@@ -24,6 +26,7 @@ using ir::ValueRef;
 ValueRef flow_nll(GraphBuilder& b, const ir::Function& flow, ValueRef x) {
   FlowForward f = flow_forward(b, flow, x);
   ValueRef log_px = add(b, b.op(Op::StdNormalLogpdf, {f.z}), f.logdet);
+  for (const ValueRef& z : f.factored) log_px = add(b, log_px, b.op(Op::StdNormalLogpdf, {z}));
   return b.op(Op::Neg, {log_px});
 }
 
@@ -53,7 +56,7 @@ Routine sample_routine(const ir::Function& flow, SourceRange loc, double tempera
   const ir::ValueType z_type = g.type(g.node(g.find(Op::Output).at(0)).inputs.at(0));
   ValueRef z = scale(b, temperature, b.op(Op::Randn, {}, {{"shape", z_type.dims}}));
   size_t links = flow_chain(flow).size();
-  b.output("x", links == 0 ? z : flow_inverse(b, flow, z, 0, links - 1));
+  b.output("x", links == 0 ? z : flow_inverse(b, flow, z, 0, links - 1, temperature));
   return b.finish("sample");
 }
 

@@ -1,12 +1,18 @@
 // Flows: builtin couplings and user `invertible` blocks.
 //
 // A coupling `affine_coupling(x, mask: m, net: mlp([128, 128]))` becomes
-//   1. c = mask_select(x){mask: m, part: "cond"}      the conditioning half
+//   1. c = mask_select(x){mask: m, part: "cond"}      the conditioning half ([C',H,W] on a
+//                                                      feature map with "channel"/"checker")
 //   2. h = mlp(c, [128, 128])                          the net, its input filled in
-//   3. h = flatten(h) when the net's result is not a vector
-//   4. o = linear(h){out: n, zero_init: true}          n = 2x (affine) or 1x (additive)
-//                                                      the transformed half's elements
-//   5. (y, logdet) = affine_coupling(x, o){mask: m}
+//   3. the output layer, zero-initialised (the coupling starts as the identity):
+//      a net returning [K,H,W] on x [C,H,W] (a convolutional net):
+//        o = conv(h){out: n, k: 3, p: 1, zero_init: true}   n = 2 (affine) or 1 (additive)
+//            x the channels transformed ("channel": C - ceil(C/2); "checker": C, of which
+//            the coupling reads the rest positions); a [K,H',W'] of another H' or W' cannot
+//            be shaped (CouplingNetShape);
+//      otherwise h = flatten(h) unless a vector, o = linear(h){out: n, zero_init: true},
+//        n = 2x (affine) or 1x (additive) the transformed half's elements
+//   4. (y, logdet) = affine_coupling(x, o){mask: m, scale: s}
 // The net and the extra layer are not part of the flow's chain, so they may use any op.
 //
 // A user invertible step inside a flow expands its `forward` body inline; the step's
@@ -71,18 +77,41 @@ Value Evaluator::call_coupling(ir::Op op, Bound& args, const CallSite& site, Sco
                   {"net", name, "a block call that returns a tensor", kind_text(out)});
     return finish(Value::error());
   }
-  if (out.type.rank() != 1) {
-    std::optional<ir::NodeId> flat = builder_.emit(ir::Op::Flatten, {out}, {}, net->range);
-    if (!flat) return finish(Value::error());
-    out = builder_.result(*flat);
+  const int64_t per = op == ir::Op::AffineCoupling ? 2 : 1;
+  const std::vector<int64_t>& xd = x.type.dims;
+  const bool image = x.type.rank() == 3 && (mask == "channel" || mask == "checker");
+  std::optional<ir::NodeId> layer;
+  if (image && out.type.rank() == 3) {
+    const std::vector<int64_t>& od = out.type.dims;
+    int64_t channels = mask == "channel" ? xd[0] / 2 : xd[0];
+    if (od[1] != xd[1] || od[2] != xd[2]) {
+      diags_.report(DiagKind::CouplingNetShape, net->range,
+                    {name, type_text(out.type),
+                     fmt::format("a feature map [K,{},{}] (the coupling adds a 3x3 conv output "
+                                 "layer of {} channels) or a vector (for an mlp: flatten the half first)",
+                                 xd[1], xd[2], per * channels)});
+      return finish(Value::error());
+    }
+    layer = builder_.emit(ir::Op::Conv, {out},
+                          {{"out", per * channels}, {"k", int64_t{3}}, {"p", int64_t{1}}, {"bias", true},
+                           {"zero_init", true}},
+                          net->range);
+  } else {
+    if (out.type.rank() != 1) {
+      std::optional<ir::NodeId> flat = builder_.emit(ir::Op::Flatten, {out}, {}, net->range);
+      if (!flat) return finish(Value::error());
+      out = builder_.result(*flat);
+    }
+    int64_t size = per * rest.outputs[0].numel();
+    layer = builder_.emit(ir::Op::Linear, {out}, {{"out", size}, {"bias", true}, {"zero_init", true}},
+                          net->range);
   }
-  int64_t size = (op == ir::Op::AffineCoupling ? 2 : 1) * rest.outputs[0].numel();
-  std::optional<ir::NodeId> layer = builder_.emit(
-      ir::Op::Linear, {out}, {{"out", size}, {"bias", true}, {"zero_init", true}}, net->range);
   if (!layer) return finish(Value::error());
   builder_.set_flow_chain(chain);
+  ir::Attrs step_attrs{{"mask", mask}};
+  if (op == ir::Op::AffineCoupling) step_attrs["scale"] = args.values[3].s;
   std::optional<ir::NodeId> step =
-      builder_.emit(op, {x, builder_.result(*layer)}, {{"mask", mask}}, site.callee);
+      builder_.emit(op, {x, builder_.result(*layer)}, std::move(step_attrs), site.callee);
   return finish(step ? builder_.result(*step, 0) : Value::error());
 }
 

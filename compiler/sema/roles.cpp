@@ -91,7 +91,8 @@ std::string signature_problem(const ast::RoleDecl& r, const std::vector<std::str
 }
 
 // Whether the returned value fits the role; `expected` says what it must be.
-bool return_fits(const RoleInfo& info, const Value& ret, std::string& expected) {
+/// `factored`: the elements per example that a flow's factor_out steps sent to the prior.
+bool return_fits(const RoleInfo& info, const Value& ret, std::string& expected, int64_t factored) {
   const ast::RoleDecl& r = *info.decl;
   const ir::ValueType& t = ret.type;
   switch (r.kind) {
@@ -110,8 +111,10 @@ bool return_fits(const RoleInfo& info, const Value& ret, std::string& expected) 
       return t == *info.declared;
     case RoleKind::Flow: {
       const ir::ValueType& x = info.params[0];
-      expected = fmt::format("a tensor of {} elements, like x", x.numel());
-      return t.kind == ir::ValueKind::Tensor && t.dtype == ir::DType::F32 && t.numel() == x.numel();
+      expected = factored == 0 ? fmt::format("a tensor of {} elements, like x", x.numel())
+                               : fmt::format("a tensor of {} elements (x's {} less the {} factored out)",
+                                             x.numel() - factored, x.numel(), factored);
+      return t.kind == ir::ValueKind::Tensor && t.dtype == ir::DType::F32 && t.numel() + factored == x.numel();
     }
     case RoleKind::Autoregressive: {
       const ir::ValueType& x = info.params[0];
@@ -189,7 +192,10 @@ RoleInfo analyze_role(const ast::RoleDecl& decl, Scope& model_scope,
   // Exit::Returned at role level means a role-level return ran.
   const ast::Stmt& ret_stmt = *ev.last_return();
   std::string expected;
-  if (!return_fits(info, ret, expected) || !ret.is_tensor()) {
+  int64_t factored = 0;
+  for (ir::NodeId id : ev.builder().graph().find(ir::Op::FactorOut))
+    factored += ev.builder().graph().node(id).outputs.at(2).numel();
+  if (!return_fits(info, ret, expected, factored) || !ret.is_tensor()) {
     std::string got = ret.is_tensor() ? type_text(ret.type) : kind_text(ret);
     const SourceRange at = ret_stmt.value ? ret_stmt.value->range : ret_stmt.range;
     diags.report(DiagKind::RoleReturnType, at, {decl.name, expected, got});

@@ -1,6 +1,6 @@
 // Forward kernels of the flow ops: coupling masks, affine/additive couplings, actnorm (with
 // Glow's data-dependent initialisation), invertible 1x1 convolutions, permutations,
-// squeeze, logit, dequantize and the marker of a user invertible step (each returns
+// squeeze, factor_out, logit, dequantize and the marker of a user invertible step (each returns
 // (y, logdet [B])), and the inverse steps a flow's sampler runs (y -> x).
 #include <cmath>
 
@@ -51,39 +51,72 @@ int64_t spatial_size(const std::vector<int64_t>& dims) {
   return s;
 }
 
+/// One half of x: flat, or on a feature map the spatially shaped conditioning half
+/// ("channel": the first ceil(C/2) channels; "checker": x with the rest positions zeroed).
 class MaskSelectKernel : public Kernel {
  public:
   explicit MaskSelectKernel(const KernelSpec& s) : in_(s.in[0]), out_(s.out[0]) {
-    MaskIndices m = mask_indices(s.attrs().string("mask"), s.input_types[0].dims, s.device);
-    index_ = s.attrs().string("part") == "cond" ? m.cond : m.rest;
+    const std::vector<int64_t>& dims = s.input_types[0].dims;
+    std::string mask = s.attrs().string("mask");
+    bool cond = s.attrs().string("part") == "cond";
+    MaskIndices m = mask_indices(mask, dims, s.device);
+    index_ = cond ? m.cond : m.rest;
+    if (cond && mask == "channel") channels_ = dims[0] - dims[0] / 2;
+    if (cond && mask == "checker")
+      keep_ = at::zeros({dims[0] * dims[1] * dims[2]}).index_fill_(0, m.cond.cpu(), 1.0).view({1, dims[0], dims[1], dims[2]}).to(s.device);
   }
-  void run(Frame& f) override { f.slots[out_] = flat(f.slots[in_]).index_select(1, index_); }
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[in_];
+    if (channels_ > 0) f.slots[out_] = x.narrow(1, 0, channels_);
+    else if (keep_.defined()) f.slots[out_] = x * keep_.to(x.dtype());
+    else f.slots[out_] = flat(x).index_select(1, index_);
+  }
 
  private:
   int in_, out_;
-  at::Tensor index_;
+  int64_t channels_ = 0;  ///< "channel" cond: the channels kept
+  at::Tensor index_, keep_;  ///< keep_: "checker" cond's 0/1 mask [1,C,H,W]
 };
 
-/// y_rest = x_rest * exp(s) + t (affine; o = [s, t]) or x_rest + t (additive; o = t);
-/// the conditioning half passes unchanged. logdet = sum(s).
+/// A coupling's per-element log-scale and shift of the rest half from its net output `o`
+/// ([B, k n] full-size on a feature map, k = 1 or 2 and n = numel(x) per example, or [B, k r]
+/// packed in rest order); `affine` reads both, else o is the shift alone.
+struct CouplingParams {
+  at::Tensor log_scale, shift;
+};
+
+CouplingParams coupling_params(const at::Tensor& o, const at::Tensor& rest, int64_t n, bool affine, bool sigmoid) {
+  int64_t r = rest.size(0), k = affine ? 2 : 1;
+  bool full = o.size(1) == k * n;  // r < n, so never both
+  auto part = [&](int64_t i) {
+    return full ? o.narrow(1, i * n, n).index_select(1, rest) : o.narrow(1, i * r, r);
+  };
+  if (!affine) return {at::Tensor(), part(0)};
+  at::Tensor s = part(0);
+  return {sigmoid ? at::log_sigmoid(s + 2.0) : s, part(1)};
+}
+
+/// y_rest = x_rest * exp(l) + t (affine; o = [s, t], l = s for scale "exp" or
+/// log sigmoid(s + 2) for "sigmoid") or x_rest + t (additive; o = t); the conditioning half
+/// passes unchanged. logdet = sum(l).
 class CouplingKernel : public Kernel {
  public:
   explicit CouplingKernel(const KernelSpec& s)
-      : x_(s.in[0]), net_(s.in[1]), y_(s.out[0]), logdet_(s.out[1]), affine_(s.node.op == Op::AffineCoupling) {
+      : x_(s.in[0]), net_(s.in[1]), y_(s.out[0]), logdet_(s.out[1]), affine_(s.node.op == Op::AffineCoupling),
+        sigmoid_(affine_ && s.attrs().string("scale") == "sigmoid"), numel_(s.input_types[0].numel()) {
     rest_ = mask_indices(s.attrs().string("mask"), s.input_types[0].dims, s.device).rest;
   }
   void run(Frame& f) override {
     const at::Tensor& x = f.slots[x_];
     at::Tensor xf = flat(x), o = flat(f.slots[net_]);
     at::Tensor rest = xf.index_select(1, rest_);
-    int64_t r = rest.size(1);
+    CouplingParams p = coupling_params(o, rest_, numel_, affine_, sigmoid_);
     at::Tensor y_rest;
     if (affine_) {
-      at::Tensor log_scale = o.narrow(1, 0, r), shift = o.narrow(1, r, r);
-      y_rest = rest * log_scale.exp() + shift;
-      f.slots[logdet_] = log_scale.sum(1);
+      y_rest = rest * p.log_scale.exp() + p.shift;
+      f.slots[logdet_] = p.log_scale.sum(1);
     } else {
-      y_rest = rest + o;
+      y_rest = rest + p.shift;
       f.slots[logdet_] = at::zeros({x.size(0)}, x.options());
     }
     f.slots[y_] = xf.index_copy(1, rest_, y_rest).view(x.sizes());
@@ -91,8 +124,26 @@ class CouplingKernel : public Kernel {
 
  private:
   int x_, net_, y_, logdet_;
-  bool affine_;
+  bool affine_, sigmoid_;
+  int64_t numel_;
   at::Tensor rest_;
+};
+
+/// factor_out: y = channels 0..C/2-1, z = channels C/2..C-1 (to the prior), logdet 0.
+class FactorOutKernel : public Kernel {
+ public:
+  explicit FactorOutKernel(const KernelSpec& s)
+      : x_(s.in[0]), y_(s.out[0]), logdet_(s.out[1]), z_(s.out[2]), half_(s.input_types[0].dims[0] / 2) {}
+  void run(Frame& f) override {
+    const at::Tensor& x = f.slots[x_];
+    f.slots[y_] = x.narrow(1, 0, half_);
+    f.slots[z_] = x.narrow(1, half_, half_);
+    f.slots[logdet_] = at::zeros({x.size(0)}, x.options());
+  }
+
+ private:
+  int x_, y_, logdet_, z_;
+  int64_t half_;
 };
 
 /// y = (x + loc) * exp(logscale) per channel; the first training batch sets loc and
@@ -237,7 +288,10 @@ class InverseStepKernel : public Kernel {
     if (op_ == Op::AffineCouplingInv || op_ == Op::AdditiveCouplingInv) {
       net_ = s.in[1];
       rest_ = mask_indices(a.string("mask"), s.input_types[0].dims, s.device).rest;
+      sigmoid_ = op_ == Op::AffineCouplingInv && a.string("scale") == "sigmoid";
+      numel_ = s.input_types[0].numel();
     }
+    if (op_ == Op::FactorOutInv) net_ = s.in[1];
     if (op_ == Op::ActNormInv) {
       loc_ = s.params->get("loc");
       logscale_ = s.params->get("logscale");
@@ -265,12 +319,15 @@ class InverseStepKernel : public Kernel {
       case Op::AdditiveCouplingInv: {
         at::Tensor yf = flat(y), o = flat(f.slots[net_]);
         at::Tensor rest = yf.index_select(1, rest_);
-        int64_t r = rest.size(1);
-        at::Tensor x_rest = op_ == Op::AffineCouplingInv ? (rest - o.narrow(1, r, r)) * (-o.narrow(1, 0, r)).exp()
-                                                         : rest - o;
+        bool affine = op_ == Op::AffineCouplingInv;
+        CouplingParams p = coupling_params(o, rest_, numel_, affine, sigmoid_);
+        at::Tensor x_rest = affine ? (rest - p.shift) * (-p.log_scale).exp() : rest - p.shift;
         f.slots[x_] = yf.index_copy(1, rest_, x_rest).view(y.sizes());
         break;
       }
+      case Op::FactorOutInv:  // net_ holds z
+        f.slots[x_] = at::cat({y, f.slots[net_]}, 1);
+        break;
       case Op::ActNormInv:
         f.slots[x_] = y * per_channel((-logscale_).exp(), rank_) - per_channel(loc_, rank_);
         break;
@@ -300,7 +357,9 @@ class InverseStepKernel : public Kernel {
 
  private:
   Op op_;
-  int y_, x_, rank_, net_ = -1;
+  int y_, x_, rank_, net_ = -1;  ///< net_: a coupling's net output, factor_out_inv's z
+  bool sigmoid_ = false;
+  int64_t numel_ = 0;
   at::Tensor rest_, loc_, logscale_, weight_, index_;
   double alpha_ = 0.0, levels_ = 0.0;
 };
@@ -319,6 +378,7 @@ std::unique_ptr<Kernel> make_flow(const KernelSpec& spec) {
     case Op::Logit:
     case Op::Dequantize: return std::make_unique<FixedStepKernel>(spec);
     case Op::InvertibleStep: return std::make_unique<InvertibleStepKernel>(spec);
+    case Op::FactorOut: return std::make_unique<FactorOutKernel>(spec);
     case Op::AffineCouplingInv:
     case Op::AdditiveCouplingInv:
     case Op::ActNormInv:
@@ -326,7 +386,8 @@ std::unique_ptr<Kernel> make_flow(const KernelSpec& spec) {
     case Op::PermuteInv:
     case Op::Unsqueeze:
     case Op::LogitInv:
-    case Op::DequantizeInv: return std::make_unique<InverseStepKernel>(spec);
+    case Op::DequantizeInv:
+    case Op::FactorOutInv: return std::make_unique<InverseStepKernel>(spec);
     default: not_in_family("flow", spec);
   }
 }

@@ -28,6 +28,10 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
   verify  `genc check --verify` passes every builtin invertible step (tests/e2e/verify/
           builtin_steps.gen) and fails a user invertible whose logdet is wrong, naming the
           block and its line; samples that are not finite are an error that writes nothing.
+  glow    examples/glow_fashion.gen passes `genc check --verify`; shrunk (--set depth 1,
+          hidden 8; 40 steps, eval every 20) it trains to a finite test bits/dim that falls
+          from step 20 to 40 (bpd = nll / (784 ln 2)), and writes sample grids (`sample 16
+          every`, and `genc sample` of the checkpoint at temperature 1).
   errors  bad input (missing data file, truncated / foreign checkpoints, a loss that becomes
           NaN, a model too big for memory, an unwritable output directory, a compile error) exits 1 with one
           `genc: error:` line (diagnostics for compile errors) and leaves no output files.
@@ -656,8 +660,43 @@ def case_paths(tmp):
     check('paths: genc eval from another folder finds the data through the checkpoint', rc == 0, err[-2000:])
 
 
+def case_glow(tmp):
+    rc, out, err = genc('check', '--verify', example('glow_fashion.gen'))
+    print(out.splitlines()[-1] if out else err)
+    check('glow: --verify passes every step of the example (factor_out, conv couplings)',
+          rc == 0 and re.search(r'checked 29 invertible steps, 0 failed', out) is not None, out + err)
+    check('glow: --verify checks factor_out', "'factor_out'" in out, out)
+    src = os.path.join(tmp, 'glow.gen')
+    with open(example('glow_fashion.gen')) as f:
+        text = f.read()
+    for old, new in [('steps 1000', 'steps 40'), ('eval on fashion_test every 1000 steps', 'eval on fashion_test every 20 steps'),
+                     ('sample 64 every 1000 steps', 'sample 16 every 40 steps')]:
+        assert old in text, old
+        text = text.replace(old, new)
+    with open(src, 'w') as f:
+        f.write(text)
+    out_dir = os.path.join(tmp, 'glow')
+    genc_ok('run', src, '--device', 'cpu', '--out', out_dir, '--set', 'glow.depth=1', '--set', 'glow.hidden=8')
+    rows = read_metrics(out_dir)
+    tests = [m for m in rows if m['split'] == 'test']
+    print(f'  test records: {tests}')
+    check('glow: a test record at steps 20 and 40', [m['step'] for m in tests] == [20, 40], str(tests))
+    bpd = [m.get('bpd', float('nan')) for m in tests]
+    check('glow: test bits/dim finite', len(bpd) == 2 and all(b == b and abs(b) < 1e6 for b in bpd), str(bpd))
+    check('glow: test bits/dim falls from step 20 to 40', len(bpd) == 2 and bpd[1] < bpd[0], str(bpd))
+    check('glow: bpd = nll / (784 ln 2)',
+          all(abs(m['bpd'] - m['nll'] / (784 * 0.6931471805599453)) < 1e-4 for m in tests), str(tests))
+    grid = os.path.join(out_dir, 'samples', 'step_00000040.png')
+    check('glow: `sample 16 every` writes a PNG grid', os.path.exists(grid) and png_size(grid) is not None,
+          str(files_under(out_dir)))
+    png = os.path.join(tmp, 'grid.png')
+    genc_ok('sample', checkpoint(out_dir, 40), '-n', '16', '-o', png)
+    check('glow: genc sample writes a PNG grid', png_size(png) is not None)
+
+
 CASES = {'vae': case_vae, 'gan': case_gan, 'flow': case_flow, 'verify': case_verify, 'diffusion': case_diffusion,
-         'gpt': case_gpt, 'text_errors': case_text_errors, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths}
+         'gpt': case_gpt, 'text_errors': case_text_errors, 'resume': case_resume, 'errors': case_errors, 'paths': case_paths,
+         'glow': case_glow}
 
 
 def main():

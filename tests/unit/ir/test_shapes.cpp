@@ -394,9 +394,10 @@ TEST(ShapeFlow, MaskSelect) {
   EXPECT_EQ(select({5}, "even", "rest"), "f32[2]");
   EXPECT_EQ(select({5}, "odd", "cond"), "f32[2]");
   EXPECT_EQ(select({5}, "odd", "rest"), "f32[3]");
-  EXPECT_EQ(select({2, 3, 3}, "checker", "cond"), "f32[10]");
+  EXPECT_EQ(select({2, 3, 3}, "checker", "cond"), "f32[2,3,3]");  // the spatial shape kept
   EXPECT_EQ(select({2, 3, 3}, "checker", "rest"), "f32[8]");
-  EXPECT_EQ(select({4, 2, 2}, "channel", "cond"), "f32[8]");
+  EXPECT_EQ(select({4, 2, 2}, "channel", "cond"), "f32[2,2,2]");
+  EXPECT_EQ(select({3, 2, 2}, "channel", "cond"), "f32[2,2,2]");
   EXPECT_EQ(select({3, 2, 2}, "channel", "rest"), "f32[4]");
   EXPECT_EQ(select({1}, "even", "cond"), "error: mask \"even\" leaves one half of [1] empty");
   EXPECT_EQ(select({4}, "checker", "cond"),
@@ -449,6 +450,29 @@ TEST(ShapeFlow, InvertibleSteps) {
   EXPECT_EQ(r.outputs, (std::vector<ValueType>{f32({4, 14, 14}), f32({})}));
   EXPECT_EQ(message(fail(Op::Squeeze, {f32({1, 7, 7})})),
             "'squeeze' expects [C,H,W] with even H and W, got [1,7,7]");
+}
+
+TEST(ShapeFlow, ImageCouplingsAndFactorOut) {
+  Attrs checker{{"mask", std::string("checker")}};
+  // A full-size net output on a feature map ([2C,H,W]: a checkerboard's conv head) or packed.
+  EXPECT_TRUE(infer_shape(Op::AffineCoupling, {f32({4, 14, 14}), f32({8, 14, 14})}, checker).ok);
+  EXPECT_TRUE(infer_shape(Op::AffineCoupling, {f32({4, 14, 14}), f32({784})}, checker).ok);
+  EXPECT_TRUE(infer_shape(Op::AdditiveCouplingInv, {f32({4, 14, 14}), f32({4, 14, 14})}, checker).ok);
+  EXPECT_FALSE(infer_shape(Op::AffineCoupling, {f32({4, 14, 14}), f32({6, 14, 14})}, checker).ok);
+  Attrs bad{{"mask", std::string("channel")}, {"scale", std::string("softplus")}};
+  EXPECT_EQ(message(fail(Op::AffineCoupling, {f32({4, 2, 2}), f32({4, 2, 2})}, bad)),
+            "invalid value \"softplus\" for 'scale': expected \"exp\" or \"sigmoid\"");
+
+  ShapeResult r = infer_shape(Op::FactorOut, {f32({4, 14, 14})}, {});
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.outputs, (std::vector<ValueType>{f32({2, 14, 14}), f32({}), f32({2, 14, 14})}));
+  EXPECT_EQ(message(fail(Op::FactorOut, {f32({3, 14, 14})})),
+            "'factor_out' expects [C,H,W] with an even C, got [3,14,14]");
+  EXPECT_EQ(message(fail(Op::FactorOut, {f32({8})})), "'factor_out' expects [C,H,W] with an even C, got [8]");
+  r = infer_shape(Op::FactorOutInv, {f32({2, 7, 7}), f32({2, 7, 7})}, {});
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.outputs[0], f32({4, 7, 7}));
+  EXPECT_FALSE(infer_shape(Op::FactorOutInv, {f32({2, 7, 7}), f32({1, 7, 7})}, {}).ok);
 }
 
 }  // namespace

@@ -295,13 +295,38 @@ TEST(KernelGradients, Couplings) {
       ir::Attrs mk{{"mask", std::string(mask)}};
       ir::Attrs cond = mk;
       cond["part"] = std::string("cond");
-      ir::ValueRef c = m.op(Op::MaskSelect, {x}, cond);
+      ir::ValueRef c = m.op(Op::Flatten, {m.op(Op::MaskSelect, {x}, cond)});
       int64_t rest = 12 - 12 / 2;  // every mask splits [2,2,3] into 6 + 6
       ir::ValueRef o = m.op(Op::Linear, {c}, {{"out", coupling == Op::AffineCoupling ? 2 * rest : rest}}, "r.f.linear0");
       m.output(y_plus_logdet(m, m.op(coupling, {x, o}, mk)));
       check_gradients(m, {randn({3, 2, 2, 3})});
     }
   }
+}
+
+TEST(KernelGradients, ImageCouplingsWithConvNetsAndBothScales) {
+  // The shaped conditioning half into a 3x3 conv; "checker" reads a full-size net output.
+  for (const char* mask : {"checker", "channel"}) {
+    for (const char* scale : {"exp", "sigmoid"}) {
+      SCOPED_TRACE(std::string(mask) + " " + scale);
+      GraphMaker m;
+      ir::ValueRef x = m.input(f32({2, 2, 3}), 0);
+      ir::ValueRef c = m.op(Op::MaskSelect, {x}, {{"mask", std::string(mask)}, {"part", std::string("cond")}});
+      int64_t out = std::string(mask) == "checker" ? 4 : 2;  // 2 x the channels transformed
+      ir::ValueRef o = m.op(Op::Conv, {c}, {{"out", out}, {"k", int64_t{3}}, {"p", int64_t{1}}}, "r.f.conv0");
+      m.output(y_plus_logdet(m, m.op(Op::AffineCoupling, {x, o}, {{"mask", std::string(mask)}, {"scale", std::string(scale)}})));
+      check_gradients(m, {randn({3, 2, 2, 3})});
+    }
+  }
+}
+
+TEST(KernelGradients, FactorOut) {
+  GraphMaker m;
+  ir::ValueRef x = m.input(f32({4, 2, 2}), 0);
+  ir::ValueRef f = m.op(Op::FactorOut, {x});
+  ir::ValueRef z{f.node, 2};
+  m.output(m.op(Op::Add, {y_plus_logdet(m, f), m.op(Op::Sum, {m.op(Op::Mul, {z, z})})}));
+  check_gradients(m, {randn({3, 4, 2, 2})});
 }
 
 TEST(KernelGradients, InvertibleSteps) {

@@ -96,6 +96,8 @@ const std::map<Op, Example>& examples() {
         {Op::LogitInv, {{v}, {}}},
         {Op::DequantizeInv, {{v}, {}}},
         {Op::InvertibleStep, {{v, v, f32({})}, text("block", "step")}},
+        {Op::FactorOut, {{f32({2, 2, 2})}, {}}},
+        {Op::FactorOutInv, {{f32({1, 2, 2}), f32({1, 2, 2})}, {}}},
         {Op::Randn, {{}, {{"shape", std::vector<int64_t>{2}}}}},
         {Op::RandUniform, {{}, {{"shape", std::vector<int64_t>{2}}}}},
         {Op::RandLabel, {{}, {{"classes", int64_t{3}}}}},

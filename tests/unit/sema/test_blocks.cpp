@@ -181,7 +181,7 @@ TEST(Invertible, AdditiveCouplingOnImages) {
       "    x = additive_coupling(x, mask: \"checker\", net: grid(2))\n"
       "    x = permute(x, \"random\")\n    x = permute(x, \"random\")\n    return squeeze(x)\n  "
       "}\n  objective nll\n}\n"
-      "block grid(x, rows) { return reshape(linear(x, 8), [rows, 8 / rows]) }\n");
+      "block grid(x, rows) { return reshape(linear(flatten(x), 8), [rows, 8 / rows]) }\n");  // x: [1,4,4], shaped
   ASSERT_TRUE(a->program) << a->rendered();
   const ir::Graph& g = a->role("f").graph;
   ir::NodeId coupling = g.find(Op::AdditiveCoupling).front();
