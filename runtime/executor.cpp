@@ -342,6 +342,7 @@ std::pair<std::vector<double>, int64_t> Executor::eval_all(const EvalBatches& ba
 Data Executor::sample(int64_t n, uint64_t seed, const std::vector<int64_t>& prompt) {
   GENC_ASSERT(sample_ != nullptr, "the program has no sampler");
   Data out;
+  std::string sample_fault;  // where a non-finite sample first went wrong, when found
   at::Generator rng = compat::make_generator(device_, seed);
   std::optional<LoopRunner::Start> start;
   if (!prompt.empty())
@@ -349,6 +350,15 @@ Data Executor::sample(int64_t n, uint64_t seed, const std::vector<int64_t>& prom
                               static_cast<int64_t>(prompt.size())};
   with_eval_weights([&] {
     std::vector<at::Tensor> results = sample_->run(n, /*training=*/false, rng, start ? &*start : nullptr);
+    if (!results.empty() && results[0].is_floating_point() && !is_finite(results[0])) {
+      // Replayed from the same seed with every kernel checked: where it first went wrong.
+      at::Generator again = compat::make_generator(device_, seed);
+      std::optional<CompiledGraph::Fault> f;
+      sample_->run(n, /*training=*/false, again, start ? &*start : nullptr, &f);
+      if (f) sample_fault = fmt::format("; the first non-finite value comes from '{}'{} at {}", f->op,
+                                        f->param.empty() ? "" : " ('" + f->param + "')",
+                                        f->loc.valid() ? f->loc.str() : "an op genc added");
+    }
     const std::vector<std::string>& names = sample_->results();
     for (size_t i = 0; i < names.size(); ++i) {
       if (names[i] == "x") out.x = results[i].detach().cpu();
@@ -359,9 +369,9 @@ Data Executor::sample(int64_t n, uint64_t seed, const std::vector<int64_t>& prom
   if (out.x.is_floating_point() && !is_finite(out.x)) {
     // (A flow's inverse can overflow where training never went: exp of a large log-scale.)
     int64_t bad = (~at::isfinite(out.x)).reshape({out.x.size(0), -1}).any(1).sum().item<int64_t>();
-    throw RuntimeUserError(fmt::format("{} of the {} samples drawn hold non-finite values (NaN or inf); "
+    throw RuntimeUserError(fmt::format("{} of the {} samples drawn hold non-finite values (NaN or inf){}; "
                                        "nothing is written (a lower sampler temperature or more training may help)",
-                                       bad, n));
+                                       bad, n, sample_fault));
   }
   return out;
 }

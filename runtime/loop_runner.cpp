@@ -46,9 +46,16 @@ LoopRunner::LoopRunner(const lower::Loop& loop, ParamStore& params)
   if (loop.finish) finish_ = bind(*loop.finish, params, nullptr);
 }
 
-std::vector<at::Tensor> LoopRunner::run(int64_t n, bool training, at::Generator& generator, const Start* start) {
+std::vector<at::Tensor> LoopRunner::run(int64_t n, bool training, at::Generator& generator, const Start* start,
+                                        std::optional<CompiledGraph::Fault>* fault) {
+  // With `fault`, every routine runs checked and the first fault is kept.
+  auto run_graph = [&](CompiledGraph& g, const std::vector<at::Tensor>& in) {
+    if (!fault) return g.run(in, n, training, generator);
+    std::optional<CompiledGraph::Fault> f = g.run_checked(in, n, training, generator);
+    if (f && !*fault) *fault = std::move(f);
+  };
   std::vector<at::Tensor> env(env_names_.size());
-  init_.graph->run({}, n, training, generator);
+  run_graph(*init_.graph, {});
   for (size_t i = 0; i < init_.out.size(); ++i) env[static_cast<size_t>(init_.out[i])] = init_.graph->output(i);
   if (start) {
     int s = slot(start->name);
@@ -68,7 +75,7 @@ std::vector<at::Tensor> LoopRunner::run(int64_t n, bool training, at::Generator&
       inputs.clear();
       for (int s : step_->in)
         inputs.push_back(s >= 0 ? env[static_cast<size_t>(s)] : table_[static_cast<size_t>(-1 - s)][it]);
-      step_->graph->run(inputs, n, training, generator);
+      run_graph(*step_->graph, inputs);
       for (size_t i = 0; i < step_->out.size(); ++i) {
         if (it < first && step_->out[i] == started) continue;
         env[static_cast<size_t>(step_->out[i])] = step_->graph->output(i);
@@ -78,7 +85,7 @@ std::vector<at::Tensor> LoopRunner::run(int64_t n, bool training, at::Generator&
   if (!finish_) return env;
   inputs.clear();
   for (int s : finish_->in) inputs.push_back(env[static_cast<size_t>(s)]);
-  finish_->graph->run(inputs, n, training, generator);
+  run_graph(*finish_->graph, inputs);
   std::vector<at::Tensor> out;
   for (size_t i = 0; i < results_.size(); ++i) out.push_back(finish_->graph->output(i));
   return out;

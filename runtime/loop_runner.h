@@ -36,8 +36,10 @@ class LoopRunner {
   };
 
   /// Runs init for `n` rows, every iteration (from `start`'s first one), then finish;
-  /// returns the loop's results in results() order.
-  std::vector<at::Tensor> run(int64_t n, bool training, at::Generator& generator, const Start* start = nullptr);
+  /// returns the loop's results in results() order. With `fault`, every kernel's results
+  /// are checked and the first that is not finite is stored there (a replay's diagnosis).
+  std::vector<at::Tensor> run(int64_t n, bool training, at::Generator& generator, const Start* start = nullptr,
+                              std::optional<CompiledGraph::Fault>* fault = nullptr);
   const std::vector<std::string>& results() const { return results_; }
   int64_t iterations() const { return iterations_; }
 

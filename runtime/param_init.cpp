@@ -123,9 +123,22 @@ void init_node_params(ParamModule& m, const ir::Node& node, const std::vector<ir
       m.register_buffer("initialized", at::zeros({}));
       break;
     case Op::InvConv1x1:
-    case Op::InvConv1x1Inv:
-      m.register_parameter("weight", std::get<0>(at::linalg_qr(normal({x[0], x[0]}, 1.0, gen))).contiguous());
+    case Op::InvConv1x1Inv: {
+      at::Tensor w = std::get<0>(at::linalg_qr(normal({x[0], x[0]}, 1.0, gen))).contiguous();
+      if (!ir::OpAttrs(node.op, node.attrs).boolean("lu")) {
+        m.register_parameter("weight", w);
+        break;
+      }
+      // Glow's LU form of the same random rotation: w = P L U, L unit lower, s = diag(U).
+      auto [p, l, u] = at::linalg_lu(w);
+      at::Tensor s = u.diagonal();
+      m.register_buffer("perm", p.contiguous());
+      m.register_parameter("lower", l.tril(-1).contiguous());
+      m.register_parameter("upper", u.triu(1).contiguous());
+      m.register_parameter("log_s", s.abs().log().contiguous());
+      m.register_buffer("sign_s", s.sign().contiguous());
       break;
+    }
     default:
       throw RuntimeUserError("genc run cannot execute '" + std::string(ir::op_name(node.op)) + "' yet (" +
                              node.name + ")");

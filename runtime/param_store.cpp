@@ -33,11 +33,15 @@ at::Tensor ParamModule::get(const std::string& name) const {
 ParamStore::ParamStore(const ir::Model& model, torch::Device device, uint64_t seed)
     : root_(std::make_shared<ParamModule>()), device_(device) {
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  std::set<std::string> shared;  // paths met a second time (at most once each)
   for (const ir::Function& role : model.roles) {
     for (ir::NodeId id : role.graph.topo_order()) {
       const ir::Node& node = role.graph.node(id);
       if (!ir::has_flag(node.op, ir::kParams)) continue;
       GENC_ASSERT(!node.name.empty(), "parameter node %" + std::to_string(id) + " has no name");
+      // A user invertible's inverse body shares its forward's parameters by path (sema
+      // checks that the twins agree), so a second node of a path is not a second set.
+      if (nodes_.count(node.name) && shared.insert(node.name).second) continue;
       GENC_ASSERT(!nodes_.count(node.name), "two parameter nodes named '" + node.name + "'");
       std::vector<ir::ValueType> inputs;
       for (const ir::ValueRef& in : node.inputs) inputs.push_back(role.graph.type(in));

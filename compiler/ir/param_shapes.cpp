@@ -88,6 +88,9 @@ std::optional<std::vector<ParamTensor>> param_tensors(const Node& node, const st
     case Op::ActNorm:
       return std::vector<ParamTensor>{{"loc", {x[0]}}, {"logscale", {x[0]}}, {"initialized", {}, false}};
     case Op::InvConv1x1:
+      if (OpAttrs(node.op, node.attrs).boolean("lu"))  // Glow's LU form (runtime/kernels/flow.cpp)
+        return std::vector<ParamTensor>{{"perm", {x[0], x[0]}, false}, {"lower", {x[0], x[0]}},
+                                        {"upper", {x[0], x[0]}}, {"log_s", {x[0]}}, {"sign_s", {x[0]}, false}};
       return std::vector<ParamTensor>{{"weight", {x[0], x[0]}}};
     default:
       return std::nullopt;

@@ -123,6 +123,18 @@ ShapeResult shape_invertible_step(const ShapeCall& call) {
   return with_logdet(call.in(1));
 }
 
+// invertible_inverse: the marker ending a user invertible's `inverse` body, (x, y, x_rec) -> ();
+// x_rec, the body's result on the step's y, has x's type.
+ShapeResult shape_invertible_inverse(const ShapeCall& call) {
+  for (int k = 0; k < 3; ++k)
+    if (auto err = require_f32(call, k)) return *err;
+  if (call.in(2) != call.in(0))
+    return shape_error(fmt::format("'{}' returns {} but the step's input is {}", call.spelling(),
+                                   shape_str(call.in(2).dims), shape_str(call.in(0).dims)),
+                       2);
+  return ShapeResult::success({});
+}
+
 // invconv1x1: an invertible CxC mixing of dim 0, on [C], [C,L] or [C,H,W].
 ShapeResult shape_invconv(const ShapeCall& call) {
   if (auto err = require_f32(call, 0)) return *err;

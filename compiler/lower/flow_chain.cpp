@@ -12,7 +12,9 @@
 //      permute: permute_inv (same order and seed); squeeze: unsqueeze;
 //      logit: logit_inv; dequantize: dequantize_inv;
 //      factor_out: factor_out_inv(y, z), z the factored part (the forward's, for --verify)
-//        or, when sampling, a draw from the prior N(0, T^2 I).
+//        or, when sampling, a draw from the prior N(0, T^2 I);
+//      a user invertible: its `inverse` body (the invertible_inverse node reading the
+//        step's y, see sema/flows.cpp) copied with that y replaced by the link's y.
 #include "compiler/lower/flow_chain.h"
 
 #include <algorithm>
@@ -51,9 +53,17 @@ ValueRef copy_value(GraphBuilder& b, const ir::Graph& g, ValueRef v, ValueRef st
   return {id, v.port};
 }
 
+/// The invertible_inverse node of the user invertible step `link` (its inverse body on
+/// the step's y), or nullopt.
+std::optional<NodeId> inverse_body(const ir::Graph& g, NodeId link) {
+  for (NodeId id : g.find(Op::InvertibleInverse))
+    if (g.node(id).inputs.at(1) == ValueRef{link, 0}) return id;
+  return std::nullopt;
+}
+
 /// `factored`: a factor_out link's z; absent, z is drawn from N(0, temperature^2 I).
-ValueRef invert_link(GraphBuilder& b, const ir::Graph& g, NodeId link, ValueRef y, double temperature = 1.0,
-                     std::optional<ValueRef> factored = std::nullopt) {
+ValueRef invert_op(GraphBuilder& b, const ir::Graph& g, NodeId link, ValueRef y, double temperature,
+                   std::optional<ValueRef> factored) {
   const Node& n = g.node(link);
   switch (n.op) {
     case Op::FactorOut: {
@@ -69,14 +79,30 @@ ValueRef invert_link(GraphBuilder& b, const ir::Graph& g, NodeId link, ValueRef 
       return b.op(inv, {y, net}, keep(n, {"mask", "scale"}));
     }
     case Op::ActNorm: return b.op(Op::ActNormInv, {y}, {}, n.name);
-    case Op::InvConv1x1: return b.op(Op::InvConv1x1Inv, {y}, {}, n.name);
+    case Op::InvConv1x1: return b.op(Op::InvConv1x1Inv, {y}, keep(n, {"lu"}), n.name);
     case Op::Permute: return b.op(Op::PermuteInv, {y}, keep(n, {"order", "seed"}));
     case Op::Squeeze: return b.op(Op::Unsqueeze, {y});
     case Op::Logit: return b.op(Op::LogitInv, {y}, keep(n, {"alpha"}));
     case Op::Dequantize: return b.op(Op::DequantizeInv, {y}, keep(n, {"levels"}));
+    case Op::InvertibleStep: {
+      std::optional<NodeId> body = inverse_body(g, link);
+      GENC_ASSERT(body.has_value(), "flow inverse: user invertible '" + ir::attr_string(n.attrs, "block") +
+                                        "' has no inverse body");
+      std::map<NodeId, NodeId> done;
+      return copy_value(b, g, g.node(*body).inputs[2], {link, 0}, y, done);
+    }
     default: break;
   }
   internal_error("flow inverse: no derived inverse for '" + std::string(ir::op_name(n.op)) + "'");
+}
+
+/// The x of link `link` from its y. The inverse op of a builtin step is located at the step
+/// (the sampler's non-finite check names it); a user step's inverse keeps its body's positions.
+ValueRef invert_link(GraphBuilder& b, const ir::Graph& g, NodeId link, ValueRef y, double temperature = 1.0,
+                     std::optional<ValueRef> factored = std::nullopt) {
+  ValueRef x = invert_op(b, g, link, y, temperature, factored);
+  if (g.node(link).op != Op::InvertibleStep) b.located(x, g.node(link).loc);
+  return x;
 }
 
 }  // namespace
@@ -100,7 +126,7 @@ std::vector<NodeId> flow_chain(const ir::Function& flow) {
 
 std::optional<NodeId> underivable_step(const ir::Function& flow) {
   for (NodeId id : flow_chain(flow))
-    if (flow.graph.node(id).op == Op::InvertibleStep) return id;
+    if (flow.graph.node(id).op == Op::InvertibleStep && !inverse_body(flow.graph, id)) return id;
   return std::nullopt;
 }
 
@@ -143,7 +169,7 @@ std::vector<LinkCheck> flow_link_checks(const ir::Function& flow) {
     c.op = n.op;
     c.block = n.op == Op::InvertibleStep ? ir::attr_string(n.attrs, "block") : std::string(ir::op_name(n.op));
     c.loc = n.loc;
-    c.has_inverse = n.op != Op::InvertibleStep;
+    c.has_inverse = n.op != Op::InvertibleStep || inverse_body(g, id).has_value();
     GraphBuilder b(n.loc);
     ValueRef x = b.input("x", g.type(n.inputs[0]));
     std::map<NodeId, NodeId> done;

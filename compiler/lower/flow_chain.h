@@ -16,7 +16,8 @@ namespace genc::lower {
 /// operand 0 is the previous link's y (or the role's input).
 std::vector<ir::NodeId> flow_chain(const ir::Function& flow);
 
-/// The first link whose inverse cannot be derived (a user `invertible`), or nullopt.
+/// The first link whose inverse cannot be derived (a user `invertible` without an
+/// invertible_inverse node, possible only in hand-written graph IR), or nullopt.
 std::optional<ir::NodeId> underivable_step(const ir::Function& flow);
 
 struct FlowForward {

@@ -85,6 +85,9 @@ RoleResult GraphBuilder::inline_role(const ir::Function& role, const std::vector
       result = remap(src.inputs.at(0));
       continue;
     }
+    // A user invertible's inverse body is for the flow's sampler (flow_chain.cpp copies
+    // it); dropping its marker leaves the body dead, and finish() removes it.
+    if (src.op == Op::InvertibleInverse) continue;
     Node copy = src;
     for (ValueRef& in : copy.inputs) in = remap(in);
     ids[id] = graph_.add(std::move(copy));

@@ -35,6 +35,12 @@ class GraphBuilder {
   /// A node of `node`'s op, attributes, parameter name and location reading `inputs` of
   /// other types, its result types inferred anew (a role's op on one row of a sequence).
   ir::NodeId retyped(const ir::Node& node, std::vector<ir::ValueRef> inputs);
+  /// `v`, its node now located at `loc` (an inverse step at its forward step's position,
+  /// so a fault found while sampling points at the flow's source).
+  ir::ValueRef located(ir::ValueRef v, SourceRange loc) {
+    graph_.node(v.node).loc = loc;
+    return v;
+  }
   /// A scalar constant f32[].
   ir::ValueRef constant(double value);
   /// Copies `role`'s graph with fresh ids, its i-th parameter bound to `args[i]`.

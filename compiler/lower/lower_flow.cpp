@@ -7,9 +7,9 @@
 //    chain to the prior, adding log N(z_i; 0, I).
 // 2. Eval: loss, nll (= loss, nats) and bpd = nll / (D ln 2), D the elements of x.
 // 3. Sample: z ~ N(0, T^2 I), T the `inverse` sampler's temperature (default 1), through the
-//    inverse the compiler derives for each step (flow_chain.cpp); each factor_out draws its
-//    part from N(0, T^2 I) too. A flow with a user
-//    invertible step (whose inverse is not derived yet) trains and evaluates but has no sampler.
+//    inverse the compiler derives for each step (flow_chain.cpp; a user invertible's from its
+//    `inverse` body; each factor_out draws its part from N(0, T^2 I) too). Graph IR whose user
+//    step lacks that body trains but has no sampler.
 #include <cmath>
 
 #include "compiler/lower/flow_chain.h"

@@ -10,8 +10,10 @@
 // A step's forward and backward count three forward passes.
 #include "compiler/lower/summary.h"
 
+#include <set>
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -121,10 +123,11 @@ Summary summarize(const ir::Model& model, const TrainingProgram& plan, const ir:
   s.batch = config.batch;
   s.optimizer = config.optimizer.kind;
   // 1. Parameters: every parameter node of every role, as the ParamStore creates them.
+  std::set<std::string> seen;  // a user invertible's inverse body shares its forward's paths
   for (const ir::Function& role : model.roles) {
     for (ir::NodeId id : role.graph.ids()) {
       const ir::Node& node = role.graph.node(id);
-      if (!ir::has_flag(node.op, ir::kParams)) continue;
+      if (!ir::has_flag(node.op, ir::kParams) || !seen.insert(node.name).second) continue;
       std::optional<std::vector<ir::ParamTensor>> tensors = ir::param_tensors(node, ir::input_types(role.graph, id));
       GENC_ASSERT(tensors.has_value(), "param_tensors does not know the parameter op " + std::string(ir::op_name(node.op)));
       s.params.push_back({role.name, node.name, std::string(ir::op_name(node.op)), std::move(*tensors), node.loc});

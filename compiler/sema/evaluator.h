@@ -8,6 +8,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -120,6 +121,11 @@ class Evaluator {
   Value call_coupling(ir::Op op, Bound& args, const CallSite& site, Scope& scope);
   Value expand_invertible(const ast::InvertibleDecl& decl, const CallSite& site, Scope& scope,
                           std::vector<Value> leading);
+  /// The first `return` statement of `body`, searching nested bodies, or null.
+  static const ast::Stmt* first_return(const ast::Body& body);
+  /// Every parameterised node added since `forward_nodes` (a user invertible's inverse
+  /// body) has a forward twin of the same path, op, attributes and input types; else reports.
+  bool inverse_params_match(const ast::InvertibleDecl& decl, const std::set<ir::NodeId>& forward_nodes);
 
   Globals& globals_;
   DiagnosticEngine& diags_;

@@ -23,6 +23,9 @@
 // block's `inverse` body.
 #include <fmt/format.h>
 
+#include <set>
+
+#include "compiler/ir/param_shapes.h"
 #include "compiler/ir/shape_fns.h"
 #include "compiler/sema/evaluator.h"
 
@@ -131,53 +134,127 @@ Value Evaluator::expand_invertible(const ast::InvertibleDecl& decl, const CallSi
     return type_error(decl.range, fmt::format("invertible '{}' must take its input tensor as "
                                               "its first parameter", decl.name));
   const Value step_input = input->value;
+  Scope inverse_scope = inner;  // the parameters as bound, before the forward body runs
 
   builder_.namer().enter(decl.name);
+  const ParamNamer::Mark mark = builder_.namer().mark();
   builder_.push_call(decl.name, site.callee);
   builder_.set_flow_chain(false);
+  auto finish = [&](Value v) {
+    builder_.set_flow_chain(true);
+    builder_.pop_call();
+    builder_.namer().leave();
+    return v;
+  };
   ++depth_;
   Value ret = Value::error();
   Exit x = exec(decl.forward, inner, ret);
   --depth_;
-  builder_.set_flow_chain(true);
-  builder_.pop_call();
-  builder_.namer().leave();
   if (x == Exit::Normal && globals_.reported.insert(&decl).second)
     diags_.report(DiagKind::MissingReturn, decl.range, {decl.name});
-  if (x != Exit::Returned || ret.is_error()) return Value::error();
+  if (x != Exit::Returned || ret.is_error()) return finish(Value::error());
   if (!ret.is_tensor() || ret.type.kind != ir::ValueKind::Tensor)
-    return type_error(decl.range,
-                      fmt::format("the forward of invertible '{}' must return a tensor, got {}",
-                                  decl.name, kind_text(ret)));
+    return finish(type_error(decl.range, fmt::format("the forward of invertible '{}' must return a "
+                                                     "tensor, got {}", decl.name, kind_text(ret))));
 
   const Binding* bound = inner.local("logdet");
   if (!bound)
-    return type_error(decl.range,
-                      fmt::format("the forward of invertible '{}' must bind 'logdet'", decl.name));
+    return finish(type_error(decl.range, fmt::format("the forward of invertible '{}' must bind 'logdet'",
+                                                     decl.name)));
   if (bound->stmt) globals_.read.insert(bound->stmt);
   Value logdet = bound->value;
-  if (logdet.is_error()) return logdet;
-  if (logdet.is_number()) {
-    builder_.set_flow_chain(false);
-    logdet = builder_.constant(logdet.as_double(), bound->def);
-    builder_.set_flow_chain(true);
-    if (logdet.is_error()) return logdet;
-  }
+  if (logdet.is_error()) return finish(logdet);
+  if (logdet.is_number()) logdet = builder_.constant(logdet.as_double(), bound->def);
+  if (logdet.is_error()) return finish(logdet);
   if (!logdet.is_tensor() || logdet.type != ir::ValueType::tensor({})) {
     diags_.report(
         DiagKind::ShapeError, bound->def,
         {fmt::format("the logdet of invertible '{}' must be one number per example ([]), got {}",
                      decl.name, logdet.is_tensor() ? type_text(logdet.type) : kind_text(logdet))});
-    return Value::error();
+    return finish(Value::error());
   }
 
+  builder_.set_flow_chain(true);
   std::optional<ir::NodeId> marker = builder_.emit(
       ir::Op::InvertibleStep, {step_input, ret, logdet}, {{"block", decl.name}}, site.callee);
-  if (!marker) return Value::error();
-  ret = builder_.result(*marker, 0);
-  ret.origin.clear();
-  ret.origin_range = SourceRange{};
-  return ret;
+  builder_.set_flow_chain(false);
+  if (!marker) return finish(Value::error());
+  Value y = builder_.result(*marker, 0);
+  y.origin.clear();
+  y.origin_range = SourceRange{};
+
+  // The inverse body on y, named from the forward's mark so that it shares its parameters.
+  const std::set<ir::NodeId> forward_nodes = [&] {
+    std::vector<ir::NodeId> ids = builder_.graph().ids();
+    return std::set<ir::NodeId>(ids.begin(), ids.end());
+  }();
+  const ParamNamer::Mark after_forward = builder_.namer().mark();
+  builder_.namer().rewind(mark);
+  inverse_scope.bind(decl.params.front().name, y, input->def);
+  ++depth_;
+  Value x_rec = Value::error();
+  Exit xi = exec(decl.inverse, inverse_scope, x_rec);
+  --depth_;
+  builder_.namer().rewind(after_forward);
+  if (xi == Exit::Normal) {
+    diags_.report(DiagKind::TypeError, decl.range,
+                  {fmt::format("the inverse of invertible '{}' has no return", decl.name)});
+    return finish(Value::error());
+  }
+  if (x_rec.is_error()) return finish(x_rec);
+  const ast::Stmt* returned = first_return(decl.inverse);
+  SourceRange at = returned && returned->value ? returned->value->range : decl.range;
+  if (!x_rec.is_tensor() || x_rec.type != step_input.type) {
+    diags_.report(DiagKind::ShapeError, at,
+                  {fmt::format("the inverse of invertible '{}' returns {}, but its forward takes {}",
+                               decl.name, x_rec.is_tensor() ? type_text(x_rec.type) : kind_text(x_rec),
+                               type_text(step_input.type))});
+    return finish(Value::error());
+  }
+  if (!inverse_params_match(decl, forward_nodes)) return finish(Value::error());
+  std::optional<ir::NodeId> inverse = builder_.emit(
+      ir::Op::InvertibleInverse, {step_input, y, x_rec}, {{"block", decl.name}}, at);
+  if (!inverse) return finish(Value::error());
+  return finish(y);
+}
+
+const ast::Stmt* Evaluator::first_return(const ast::Body& body) {
+  for (const ast::StmtPtr& st : body) {
+    if (st->kind == ast::StmtKind::Return) return st.get();
+    if (const ast::Stmt* r = first_return(st->body)) return r;
+    if (const ast::Stmt* r = first_return(st->else_body)) return r;
+  }
+  return nullptr;
+}
+
+bool Evaluator::inverse_params_match(const ast::InvertibleDecl& decl,
+                                     const std::set<ir::NodeId>& forward_nodes) {
+  const ir::Graph& g = builder_.graph();
+  for (ir::NodeId id : g.ids()) {
+    const ir::Node& n = g.node(id);
+    if (forward_nodes.count(id) || !ir::has_flag(n.op, ir::kParams)) continue;
+    std::optional<ir::NodeId> twin_id;
+    for (ir::NodeId f : forward_nodes)
+      if (g.node(f).name == n.name) twin_id = f;
+    std::string op(ir::op_name(n.op));
+    if (!twin_id) {
+      diags_.report(DiagKind::TypeError, n.loc,
+                    {fmt::format("this '{}' in the inverse of invertible '{}' has no counterpart in its "
+                                 "forward, so its parameters would never be trained (the inverse's "
+                                 "parameterised ops share the forward's: the same ops in the same order)",
+                                 op, decl.name)});
+      return false;
+    }
+    const ir::Node& twin = g.node(*twin_id);
+    if (twin.op != n.op || twin.attrs != n.attrs || ir::input_types(g, id) != ir::input_types(g, *twin_id)) {
+      diags_.report(DiagKind::TypeError, n.loc,
+                    {fmt::format("this '{}' in the inverse of invertible '{}' differs from the forward's "
+                                 "'{}' whose parameters it shares (at {})",
+                                 op, decl.name, ir::op_name(twin.op), twin.loc.str())});
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace genc::sema

@@ -31,6 +31,13 @@ class ParamNamer {
   void leave();
   bool in_block() const { return !blocks_.empty(); }
 
+  /// The counters so far. A user invertible's `inverse` body is named from the mark taken
+  /// before its `forward` body (rewind), so the k-th parameterised op of each kind in the
+  /// inverse gets the forward's k-th path, and with it the forward's parameters.
+  using Mark = std::map<std::string, int>;
+  Mark mark() const { return counts_; }
+  void rewind(Mark mark) { counts_ = std::move(mark); }
+
  private:
   std::string prefix() const;
   std::string counted(std::string_view name);

@@ -3,6 +3,7 @@
 // squeeze, factor_out, logit, dequantize and the marker of a user invertible step (each returns
 // (y, logdet [B])), and the inverse steps a flow's sampler runs (y -> x).
 #include <cmath>
+#include <optional>
 
 #include "runtime/data/rng.h"
 #include "runtime/kernels/kernels_impl.h"
@@ -185,6 +186,34 @@ class ActNormKernel : public Kernel {
   bool known_initialized_ = false;  ///< this kernel has run in training (so `initialized` is 1)
 };
 
+/// An invconv1x1's W from its parameters (`module`), and log|det W|: the plain form's
+/// `weight`, or with `lu: true` Glow's W = P (L + I) (U + diag(sign_s exp(log_s))), whose
+/// log|det W| is sum log_s (L strictly lower, U strictly upper, P and sign_s fixed).
+struct InvConvWeight {
+  bool lu = false;
+  at::Tensor weight, perm, lower, upper, log_s, sign_s;
+
+  InvConvWeight(const KernelSpec& s) : lu(s.attrs().boolean("lu")) {
+    if (!lu) {
+      weight = s.params->get("weight");
+      return;
+    }
+    perm = s.params->get("perm");
+    lower = s.params->get("lower");
+    upper = s.params->get("upper");
+    log_s = s.params->get("log_s");
+    sign_s = s.params->get("sign_s");
+  }
+  at::Tensor matrix() const {
+    if (!lu) return weight;
+    at::Tensor eye = at::eye(lower.size(0), lower.options());
+    at::Tensor l = lower.tril(-1) + eye;
+    at::Tensor u = upper.triu(1) + at::diag(sign_s * log_s.exp());
+    return at::matmul(perm, at::matmul(l, u));
+  }
+  at::Tensor logabsdet(const at::Tensor& w) const { return lu ? log_s.sum() : std::get<1>(at::slogdet(w)); }
+};
+
 /// y = W x over the channel dimension; logdet = log|det W| * spatial size.
 class InvConvKernel : public Kernel {
  public:
@@ -194,19 +223,20 @@ class InvConvKernel : public Kernel {
         logdet_(s.out[1]),
         rank_(s.input_types[0].rank()),
         spatial_(static_cast<double>(spatial_size(s.input_types[0].dims))),
-        weight_(s.params->get("weight")) {}
+        weight_(s) {}
   void run(Frame& f) override {
     const at::Tensor& x = f.slots[x_];
-    if (rank_ == 1) f.slots[y_] = at::matmul(x, weight_.t());
-    if (rank_ == 2) f.slots[y_] = at::conv1d(x, weight_.unsqueeze(-1));
-    if (rank_ == 3) f.slots[y_] = at::conv2d(x, weight_.unsqueeze(-1).unsqueeze(-1));
-    f.slots[logdet_] = (std::get<1>(at::slogdet(weight_)) * spatial_).expand({x.size(0)});
+    at::Tensor w = weight_.matrix();
+    if (rank_ == 1) f.slots[y_] = at::matmul(x, w.t());
+    if (rank_ == 2) f.slots[y_] = at::conv1d(x, w.unsqueeze(-1));
+    if (rank_ == 3) f.slots[y_] = at::conv2d(x, w.unsqueeze(-1).unsqueeze(-1));
+    f.slots[logdet_] = (weight_.logabsdet(w) * spatial_).expand({x.size(0)});
   }
 
  private:
   int x_, y_, logdet_, rank_;
   double spatial_;
-  at::Tensor weight_;
+  InvConvWeight weight_;
 };
 
 /// The parameter-free invertible steps.
@@ -296,7 +326,7 @@ class InverseStepKernel : public Kernel {
       loc_ = s.params->get("loc");
       logscale_ = s.params->get("logscale");
     }
-    if (op_ == Op::InvConv1x1Inv) weight_ = s.params->get("weight");
+    if (op_ == Op::InvConv1x1Inv) invconv_.emplace(s);
     if (op_ == Op::PermuteInv) {
       int64_t c = s.input_types[0].dims[0];
       std::vector<int64_t> order(static_cast<size_t>(c));
@@ -332,7 +362,7 @@ class InverseStepKernel : public Kernel {
         f.slots[x_] = y * per_channel((-logscale_).exp(), rank_) - per_channel(loc_, rank_);
         break;
       case Op::InvConv1x1Inv: {
-        at::Tensor w = at::inverse(weight_);
+        at::Tensor w = at::inverse(invconv_->matrix());
         if (rank_ == 1) f.slots[x_] = at::matmul(y, w.t());
         if (rank_ == 2) f.slots[x_] = at::conv1d(y, w.unsqueeze(-1));
         if (rank_ == 3) f.slots[x_] = at::conv2d(y, w.unsqueeze(-1).unsqueeze(-1));
@@ -360,7 +390,8 @@ class InverseStepKernel : public Kernel {
   int y_, x_, rank_, net_ = -1;  ///< net_: a coupling's net output, factor_out_inv's z
   bool sigmoid_ = false;
   int64_t numel_ = 0;
-  at::Tensor rest_, loc_, logscale_, weight_, index_;
+  at::Tensor rest_, loc_, logscale_, index_;
+  std::optional<InvConvWeight> invconv_;
   double alpha_ = 0.0, levels_ = 0.0;
 };
 

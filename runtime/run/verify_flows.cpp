@@ -28,7 +28,6 @@
 namespace genc::runtime {
 namespace {
 
-constexpr double kTolerance = 1e-6;
 constexpr int64_t kExamples = 8;
 constexpr int64_t kMaxJacobian = 4096;  ///< elements per example above which J is skipped
 
@@ -46,10 +45,13 @@ at::Tensor inputs_for(const lower::LinkCheck& link, const ir::ValueType& type, a
   return at::empty(shape, f64).normal_(0.0, 1.0, gen);
 }
 
-struct LinkResult {
-  double inverse_error = -1;  ///< -1: not checked
-  double logdet_error = -1;
-};
+}  // namespace
+
+void prepare_verify_params(ParamStore& params, at::Generator& gen) {
+  params.root().to(at::kDouble);
+  at::NoGradGuard no_grad;
+  for (at::Tensor& p : params.root().parameters()) p.add_(at::empty_like(p).normal_(0.0, 0.3, gen));
+}
 
 LinkResult check_link(const lower::LinkCheck& link, ParamStore& params, at::Generator& gen) {
   LinkResult r;
@@ -75,6 +77,8 @@ LinkResult check_link(const lower::LinkCheck& link, ParamStore& params, at::Gene
   return r;
 }
 
+namespace {
+
 /// The source line of `loc` with a caret under its start, or "" when unknown.
 std::string quote(SourceRange loc) {
   if (!loc.valid()) return "";
@@ -94,11 +98,7 @@ int verify_flows(pipeline::Compilation& c, const VerifyRequest& request, std::os
     if (!flow) continue;
     ParamStore params(model, at::kCPU, 0);
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(1234);
-    params.root().to(at::kDouble);
-    {
-      at::NoGradGuard no_grad;
-      for (at::Tensor& p : params.root().parameters()) p.add_(at::empty_like(p).normal_(0.0, 0.3, gen));
-    }
+    prepare_verify_params(params, gen);
     for (const lower::LinkCheck& link : lower::flow_link_checks(*flow)) {
       LinkResult r = check_link(link, params, gen);
       ++checked;

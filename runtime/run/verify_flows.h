@@ -5,9 +5,28 @@
 #include <string>
 #include <vector>
 
+#include <ATen/ATen.h>
+
+#include "compiler/lower/flow_chain.h"
 #include "compiler/pipeline/pipeline.h"
+#include "runtime/param_store.h"
 
 namespace genc::runtime {
+
+/// The largest error --verify accepts, of the inverse and of the logdet.
+constexpr double kTolerance = 1e-6;
+
+/// The parameters as --verify checks them: in float64, each moved off its initialisation by
+/// N(0, 0.3^2) noise (so that zero-initialised layers do not make a link the identity).
+void prepare_verify_params(ParamStore& params, at::Generator& gen);
+
+struct LinkResult {
+  double inverse_error = -1;  ///< max |inverse(forward(x)) - x|; -1: not checked
+  double logdet_error = -1;   ///< max |logdet - log|det J||; -1: not checked
+};
+
+/// The checks of one link on random float64 inputs (`params` prepared as above).
+LinkResult check_link(const lower::LinkCheck& link, ParamStore& params, at::Generator& gen);
 
 struct VerifyRequest {
   std::string file;

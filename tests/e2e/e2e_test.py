@@ -26,8 +26,10 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
           2000 samples (`sample 2000 every`, and `genc sample -o .npy` of the checkpoint) have
           >= 90% within 0.15 of the moons (toy_curves.py); `genc eval` reports the same NLL.
   verify  `genc check --verify` passes every builtin invertible step (tests/e2e/verify/
-          builtin_steps.gen) and fails a user invertible whose logdet is wrong, naming the
-          block and its line; samples that are not finite are an error that writes nothing.
+          builtin_steps.gen) and every flow example, and fails a user invertible whose logdet
+          or inverse is wrong, naming the block and its line; the user-coupling example samples
+          (.png, .npy); samples that are not finite are an error that writes nothing and names
+          the step that produced them.
   glow    examples/glow_fashion.gen passes `genc check --verify`; shrunk (--set depth 1,
           hidden 8; 40 steps, eval every 20) it trains to a finite test bits/dim that falls
           from step 20 to 40 (bpd = nll / (784 ln 2)), and writes sample grids (`sample 16
@@ -37,7 +39,9 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
           `genc: error:` line (diagnostics for compile errors) and leaves no output files.
 """
 import argparse
+import glob
 import json
+import math
 import os
 import random
 import re
@@ -276,6 +280,7 @@ def case_flow(tmp):
 
 
 def case_verify(tmp):
+    import toy_curves
     steps = os.path.join(ROOT, 'tests', 'e2e', 'verify', 'builtin_steps.gen')
     rc, out, err = genc('check', '--verify', steps)
     print(out)
@@ -291,6 +296,39 @@ def case_verify(tmp):
           "wrong_logdet.gen:13:9: error: invertible 'double_it' fails --verify: its logdet differs" in err, err)
     check('verify: the steps that are right still pass', "ok   m.f 'actnorm'" in out, out)
 
+    # A planted wrong inverse in a user block: --verify names the block and its line.
+    wrong = os.path.join(ROOT, 'tests', 'e2e', 'verify', 'wrong_inverse.gen')
+    rc, out, err = genc('check', '--verify', wrong)
+    print(out + err)
+    check('verify: a wrong user inverse fails with exit 1', rc == 1, out + err)
+    check('verify: the error names the block and its line',
+          "wrong_inverse.gen:14:9: error: invertible 'scale_shift' fails --verify: inverse(forward(x)) differs" in err,
+          err)
+    check('verify: the builtin steps beside it still pass', "ok   m.f 'actnorm'" in out, out)
+
+    # --verify passes on every flow example (user invertible blocks included).
+    for path in sorted(glob.glob(os.path.join(ROOT, 'examples', '*.gen'))):
+        with open(path) as f:
+            if not re.search(r'^\s*flow \w+\(', f.read(), re.M):
+                continue
+        rc, out, err = genc('check', '--verify', path)
+        print(out + err)
+        check(f'verify: {os.path.basename(path)} passes --verify', rc == 0 and ', 0 failed' in out, out + err)
+        if 'user_coupling' in path:
+            check('verify: the user coupling is checked both ways',
+                  re.search(r"ok   user_flow\.f 'coupling' .*inverse error [0-9.e+-]+, logdet error", out) is not None, out)
+
+    # The user-coupling example samples through its derived inverse: a scatter plot and the points.
+    user = os.path.join(tmp, 'user')
+    genc_ok('run', example('user_coupling_moons.gen'), '--steps', '50', '--device', 'cpu', '--out', user)
+    png, npy = os.path.join(tmp, 'user.png'), os.path.join(tmp, 'user.npy')
+    genc_ok('sample', checkpoint(user, 50), '-n', '300', '-o', png)
+    genc_ok('sample', checkpoint(user, 50), '-n', '300', '-o', npy)
+    points = toy_curves.read_npy_points(npy)
+    check('verify: the user flow samples 300 finite 2-D points and a scatter plot',
+          len(points) == 300 and all(math.isfinite(a) and math.isfinite(b) for a, b in points) and os.path.getsize(png) > 0,
+          str(points[:3]))
+
     # Non-finite samples (a prior scaled past float32's range) are an error that writes nothing.
     hot = os.path.join(tmp, 'hot.gen')
     with open(example('realnvp_moons.gen')) as f:
@@ -303,6 +341,8 @@ def case_verify(tmp):
     check('verify: non-finite samples exit 1 with one error line and no file',
           rc == 1 and 'non-finite values' in err and err.count('genc: error:') == 1 and not os.path.exists(points),
           err)
+    check('verify: the non-finite samples name the step that produced them, with its .gen location',
+          re.search(r"the first non-finite value comes from '\w+'.* at \S*hot\.gen:\d+:\d+", err) is not None, err)
 
 
 # --------------------------------------------------------------------------------------- gan
