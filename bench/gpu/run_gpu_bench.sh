@@ -35,7 +35,8 @@ genc_run() {
   dir=$(mktemp -d)
   [ "$2" = eager ] && setting="cuda_graph off "
   grep -vE '^\s*(eval on|sample [0-9])' "$root/${source_of[$1]}" |
-    sed -E "s/^(train [^{]*\{)/\1 $setting log every 50 checkpoint every 1000000 steps /" >"$dir/bench.gen"
+    sed -E -e "s/^(train [^{]*\{)/\1 $setting log every 50 checkpoint every 1000000 steps /" \
+      -e '/^model ddpm/,$ s/batch [0-9]+/batch 128/' >"$dir/bench.gen"  # the denoiser step at its peers' batch 128
   "$genc" run "$dir/bench.gen" --device cuda --steps $((warmup + steps)) --out "$dir/out" >"$dir/log" 2>&1 ||
     { cat "$dir/log" >&2; echo "n/a n/a"; return; }
   grep -h "training iterations on" "$dir/log" | tail -1 >&2 || true
