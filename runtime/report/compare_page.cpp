@@ -75,17 +75,6 @@ constexpr const char* kCompareScript = R"js(
 })();
 )js";
 
-std::string number(double v) { return fmt::format("{:.5g}", v); }
-
-std::string duration(double seconds) {
-  if (seconds < 60) return fmt::format("{:.1f} s", seconds);
-  const auto s = static_cast<int64_t>(std::lround(seconds));
-  if (s < 3600) return fmt::format("{}m {:02d}s", s / 60, s % 60);
-  return fmt::format("{}h {:02d}m", s / 3600, s % 3600 / 60);
-}
-
-std::string note(const std::string& text) { return "<p class=\"note\">" + escape_html(text) + "</p>"; }
-
 /// A metric column: the last value of `metric` in the records of `split`.
 struct Column {
   std::string split, metric;

@@ -1,8 +1,11 @@
-// HTML escaping and base64 (see html.h).
+// HTML escaping, base64 and the shared number, duration and note formats (see html.h).
 #include "runtime/report/html.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+
+#include <fmt/format.h>
 
 namespace genc::runtime::report {
 
@@ -38,5 +41,16 @@ std::string base64(std::string_view bytes) {
 std::string data_uri(std::string_view mime, std::string_view bytes) {
   return "data:" + std::string(mime) + ";base64," + base64(bytes);
 }
+
+std::string number(double v) { return fmt::format("{:.5g}", v); }
+
+std::string duration(double seconds) {
+  if (seconds < 60) return fmt::format("{:.1f} s", seconds);
+  const auto s = static_cast<int64_t>(std::lround(seconds));
+  if (s < 3600) return fmt::format("{}m {:02d}s", s / 60, s % 60);
+  return fmt::format("{}h {:02d}m", s / 3600, s % 3600 / 60);
+}
+
+std::string note(const std::string& text) { return "<p class=\"note\">" + escape_html(text) + "</p>"; }
 
 }  // namespace genc::runtime::report

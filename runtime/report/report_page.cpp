@@ -14,17 +14,6 @@
 namespace genc::runtime::report {
 namespace {
 
-std::string number(double v) { return fmt::format("{:.5g}", v); }
-
-std::string duration(double seconds) {
-  if (seconds < 60) return fmt::format("{:.1f} s", seconds);
-  const auto s = static_cast<int64_t>(std::lround(seconds));
-  if (s < 3600) return fmt::format("{}m {:02d}s", s / 60, s % 60);
-  return fmt::format("{}h {:02d}m", s / 3600, s % 3600 / 60);
-}
-
-std::string note(const std::string& text) { return "<p class=\"note\">" + escape_html(text) + "</p>"; }
-
 std::string table(const Rows& rows) {
   std::string s = "<table class=\"kv\">";
   for (const auto& [k, v] : rows) s += "<tr><td>" + escape_html(k) + "</td><td>" + escape_html(v) + "</td></tr>";
