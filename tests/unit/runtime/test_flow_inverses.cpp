@@ -59,13 +59,14 @@ std::map<Op, std::vector<Case>> cases() {
   c[Op::Permute] = {{"reverse", f32({5}), {{"order", std::string("reverse")}}},
                     {"random", f32({6, 2}), {{"order", std::string("random")}, {"seed", int64_t{3}}}}};
   c[Op::Squeeze] = {{"[2,4,6]", f32({2, 4, 6}), {}}};
+  c[Op::FactorOut] = {{"[4,2,2]", f32({4, 2, 2}), {}}};
   c[Op::Logit] = {{"[4]", f32({4}), {{"alpha", 0.05}}}};
   c[Op::Dequantize] = {{"[4]", f32({4}), {{"levels", int64_t{256}}}}};
   return c;
 }
 
 /// A model whose flow is the one step `op` on `c.x` (a coupling with its net: one linear
-/// layer on the conditioning half).
+/// layer on the flattened conditioning half).
 ir::Model one_step(Op op, const Case& c) {
   FlowMaker m;
   ir::ValueRef x = m.add(Op::Input, {}, {{"index", int64_t{0}}, {"name", std::string("x")}}, {}, &c.x);
@@ -74,6 +75,7 @@ ir::Model one_step(Op op, const Case& c) {
     ir::Attrs cond{{"mask", c.attrs.at("mask")}, {"part", std::string("cond")}}, rest = cond;
     rest["part"] = std::string("rest");
     ir::ValueRef h = m.add(Op::MaskSelect, {x}, cond);
+    if (c.x.dims.size() > 1) h = m.add(Op::Flatten, {h});  // an image mask's half keeps its shape
     int64_t n = ir::infer_shape(Op::MaskSelect, {c.x}, rest).outputs.at(0).numel();
     in.push_back(m.add(Op::Linear, {h}, {{"out", (op == Op::AffineCoupling ? 2 : 1) * n}}, "f.linear0"));
   }
