@@ -11,32 +11,15 @@
 
 #include "compiler/ir/shape_fns.h"
 #include "runtime/run/verify_flows.h"
+#include "tests/unit/runtime/exec_test_util.h"
 
 namespace genc::runtime {
 namespace {
 
 using ir::Op;
 
-ir::ValueType f32(std::vector<int64_t> dims) { return ir::ValueType::tensor(std::move(dims)); }
-
-/// A role graph under construction (the flow "f" of a model), its nodes typed on the way.
-struct FlowMaker {
-  ir::Graph g;
-  ir::ValueRef add(Op op, std::vector<ir::ValueRef> in, ir::Attrs attrs = {}, std::string name = {},
-                   const ir::ValueType* given = nullptr) {
-    std::vector<ir::ValueType> types;
-    for (const ir::ValueRef& v : in) types.push_back(g.type(v));
-    ir::ShapeResult r = ir::infer_shape(op, types, attrs, given);
-    EXPECT_TRUE(r.ok) << "ill-typed test node " << ir::op_name(op);
-    ir::Node n;
-    n.op = op;
-    n.inputs = std::move(in);
-    n.outputs = r.outputs;
-    n.attrs = std::move(attrs);
-    n.name = std::move(name);
-    return {g.add(std::move(n)), 0};
-  }
-};
+using testing::f32;
+using testing::GraphMaker;
 
 struct Case {
   std::string what;
@@ -68,25 +51,25 @@ std::map<Op, std::vector<Case>> cases() {
 /// A model whose flow is the one step `op` on `c.x` (a coupling with its net: one linear
 /// layer on the flattened conditioning half).
 ir::Model one_step(Op op, const Case& c) {
-  FlowMaker m;
-  ir::ValueRef x = m.add(Op::Input, {}, {{"index", int64_t{0}}, {"name", std::string("x")}}, {}, &c.x);
+  GraphMaker m;
+  ir::ValueRef x = m.input(c.x, 0);
   std::vector<ir::ValueRef> in{x};
   if (op == Op::AffineCoupling || op == Op::AdditiveCoupling) {
     ir::Attrs cond{{"mask", c.attrs.at("mask")}, {"part", std::string("cond")}}, rest = cond;
     rest["part"] = std::string("rest");
-    ir::ValueRef h = m.add(Op::MaskSelect, {x}, cond);
-    if (c.x.dims.size() > 1) h = m.add(Op::Flatten, {h});  // an image mask's half keeps its shape
+    ir::ValueRef h = m.op(Op::MaskSelect, {x}, cond);
+    if (c.x.dims.size() > 1) h = m.op(Op::Flatten, {h});  // an image mask's half keeps its shape
     int64_t n = ir::infer_shape(Op::MaskSelect, {c.x}, rest).outputs.at(0).numel();
-    in.push_back(m.add(Op::Linear, {h}, {{"out", (op == Op::AffineCoupling ? 2 : 1) * n}}, "f.linear0"));
+    in.push_back(m.op(Op::Linear, {h}, {{"out", (op == Op::AffineCoupling ? 2 : 1) * n}}, "f.linear0"));
   }
-  ir::ValueRef y = m.add(op, in, c.attrs, ir::has_flag(op, ir::kParams) ? "f.step0" : "");
-  m.add(Op::Output, {y});
+  ir::ValueRef y = m.op(op, in, c.attrs, ir::has_flag(op, ir::kParams) ? "f.step0" : "");
+  m.output(y);
   ir::Function f;
   f.role = "flow";
   f.name = "f";
   f.params = {{"x", c.x}};
   f.result = c.x;
-  f.graph = std::move(m.g);
+  f.graph = std::move(m.graph);
   ir::Model model;
   model.name = "m";
   model.roles.push_back(std::move(f));
