@@ -54,25 +54,11 @@ import tempfile
 import time
 import zipfile
 import zlib
-from checks import FAILURES, check  # noqa: E402
+from checks import FAILURES, check, GencRunner  # noqa: E402
 
 GENC = None
+genc = genc_ok = None  # GencRunner(GENC) and its .ok, set in main
 ROOT = None
-
-
-def genc(*args, cwd=None, timeout=900):
-    t0 = time.time()
-    p = subprocess.run([GENC, *args], capture_output=True, cwd=cwd, timeout=timeout)
-    out, err = p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
-    print(f'  $ genc {" ".join(args)}  -> {p.returncode} in {time.time() - t0:.1f}s', flush=True)
-    return p.returncode, out, err
-
-
-def genc_ok(*args, **kw):
-    rc, out, err = genc(*args, **kw)
-    if rc != 0:
-        raise AssertionError(f'genc {" ".join(args)} exited {rc}\nstdout:\n{out[-3000:]}\nstderr:\n{err[-3000:]}')
-    return out
 
 
 def example(name):
@@ -740,7 +726,7 @@ CASES = {'vae': case_vae, 'gan': case_gan, 'flow': case_flow, 'verify': case_ver
 
 
 def main():
-    global GENC, ROOT
+    global GENC, ROOT, genc, genc_ok
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--genc', required=True)
     ap.add_argument('--root', required=True, help='repository root (examples/ under it)')
@@ -748,6 +734,8 @@ def main():
     ap.add_argument('case', choices=sorted(CASES))
     opts = ap.parse_args()
     GENC, ROOT = os.path.abspath(opts.genc), os.path.abspath(opts.root)
+    genc = GencRunner(GENC, timeout=900)
+    genc_ok = genc.ok
     tmp = tempfile.mkdtemp(prefix=f'genc-e2e-{opts.case}-')
     t0 = time.time()
     try:

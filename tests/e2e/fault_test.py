@@ -27,27 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from checks import check, exit_status  # noqa: E402
+from checks import check, exit_status, GencRunner  # noqa: E402
 
 GENC = None
+genc = genc_ok = None  # GencRunner(GENC) and its .ok, set in main
 MODEL = None
 STEPS = 200
 COMMON = ['--device', 'cpu', '--seed', '7']
-
-
-def genc(*args, cwd=None, timeout=300):
-    t0 = time.time()
-    p = subprocess.run([GENC, *args], capture_output=True, cwd=cwd, timeout=timeout)
-    out, err = p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
-    print(f'  $ genc {" ".join(args)}  -> {p.returncode} in {time.time() - t0:.1f}s', flush=True)
-    return p.returncode, out, err
-
-
-def genc_ok(*args, **kw):
-    rc, out, err = genc(*args, **kw)
-    if rc != 0:
-        raise AssertionError(f'genc {" ".join(args)} exited {rc}\nstdout:\n{out[-3000:]}\nstderr:\n{err[-3000:]}')
-    return out
 
 
 def train_losses(out):
@@ -219,7 +205,7 @@ CASES = {'kill': case_kill, 'early': case_early, 'full_disk': case_full_disk}
 
 
 def main():
-    global GENC, MODEL
+    global GENC, MODEL, genc, genc_ok
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--genc', required=True)
     parser.add_argument('--root', help='the repository (for tests/fuzz/tiny_checkpoint.gen)')
@@ -228,6 +214,8 @@ def main():
     parser.add_argument('case', choices=[*CASES, 'full_disk_inside'])
     args = parser.parse_args()
     GENC = os.path.abspath(args.genc)
+    genc = GencRunner(GENC, timeout=300)
+    genc_ok = genc.ok
     MODEL = args.model or os.path.abspath(os.path.join(args.root, 'tests', 'fuzz', 'tiny_checkpoint.gen'))
     if args.case == 'full_disk_inside':
         full_disk_inside(args.tmp)
