@@ -20,6 +20,12 @@ namespace {
 
 enum Stream : uint64_t { kInit = 0, kTrain = 1, kEval = 2 };
 
+/// "the first non-finite value comes from 'log' at critic.gen:6:12" for a checked run's fault.
+std::string first_non_finite(const CompiledGraph::Fault& f) {
+  return fmt::format("the first non-finite value comes from '{}'{} at {}", f.op,
+                     f.param.empty() ? "" : " ('" + f.param + "')", f.loc.valid() ? f.loc.str() : "an op genc added");
+}
+
 at::Tensor field(const Data& d, DataField f) {
   if (f == DataField::X) return d.x;
   GENC_ASSERT(d.y.has_value(), "a routine reads labels, but the batch has none");
@@ -174,9 +180,7 @@ std::optional<std::string> Executor::run_step(StepRun& s, const NextBatch& next_
   if (trace) {
     std::optional<CompiledGraph::Fault> f = s.graph->run_checked(inputs, batch.size(), /*training=*/true, train_rng_);
     if (f && !fault)
-      fault = fmt::format("the first non-finite value comes from '{}'{} at {}", f->op,
-                          f->param.empty() ? "" : " ('" + f->param + "')",
-                          f->loc.valid() ? f->loc.str() : "an op genc added");
+      fault = first_non_finite(*f);
   } else {
     s.graph->run(inputs, batch.size(), /*training=*/true, train_rng_);
   }
@@ -355,9 +359,7 @@ Data Executor::sample(int64_t n, uint64_t seed, const std::vector<int64_t>& prom
       at::Generator again = compat::make_generator(device_, seed);
       std::optional<CompiledGraph::Fault> f;
       sample_->run(n, /*training=*/false, again, start ? &*start : nullptr, &f);
-      if (f) sample_fault = fmt::format("; the first non-finite value comes from '{}'{} at {}", f->op,
-                                        f->param.empty() ? "" : " ('" + f->param + "')",
-                                        f->loc.valid() ? f->loc.str() : "an op genc added");
+      if (f) sample_fault = "; " + first_non_finite(*f);
     }
     const std::vector<std::string>& names = sample_->results();
     for (size_t i = 0; i < names.size(); ++i) {
@@ -398,9 +400,9 @@ void Executor::save(torch::serialize::OutputArchive& archive) {
 void Executor::check_noise_schedule(torch::serialize::InputArchive& archive) const {
   at::Tensor saved;
   if (!noise_schedule_.defined() || !archive.try_read("noise_schedule", saved, /*is_buffer=*/true)) return;
-  // The archive is mapped onto this executor's device; the comparison is made on the host.
+  // The archive is mapped onto this executor's device; noise_schedule_ stays on the host.
   saved = saved.cpu();
-  if (saved.sizes() == noise_schedule_.sizes() && at::allclose(saved, noise_schedule_.cpu(), 1e-12, 1e-15)) return;
+  if (saved.sizes() == noise_schedule_.sizes() && at::allclose(saved, noise_schedule_, 1e-12, 1e-15)) return;
   throw RuntimeUserError(fmt::format("the checkpoint was trained on a noise schedule of {} steps that differs from the "
                                      "one its source gives now, {}",
                                      saved.numel(), noise_schedule_text_));
