@@ -22,7 +22,8 @@ class IterationGraph {
   /// Records the device work that `body` launches, without running it. `body` must launch
   /// only device work on the current stream (no host reads, no host-to-device copies of
   /// pageable memory). Throws (c10::Error or what `body` throws) when the work cannot be
-  /// captured; the graph is then unusable and nothing was run.
+  /// captured; the graph is then unusable, nothing was run, and the stream, the allocator
+  /// and the generators work eagerly as before (their draws not advanced).
   virtual void capture(const std::function<void()>& body) = 0;
   /// Runs the recorded work once, on the current stream: each replay draws fresh random
   /// numbers from the registered generators, in the order an eager run would.

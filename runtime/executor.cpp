@@ -156,7 +156,9 @@ std::string Executor::capture_blocker(const lower::TrainingProgram& program) con
 std::string Executor::capture_status() const {
   if (capture_ && capture_->graph)
     return "cuda graph (captured at iteration " + std::to_string(capture_->captured_at) + ")";
-  if (capture_) return "cuda graph (to be captured at iteration " + std::to_string(kWarmupIterations + 1) + ")";
+  if (capture_)
+    return "cuda graph (to be captured at iteration " +
+           std::to_string(iteration_ + std::max<int64_t>(0, kWarmupIterations - eager_iterations_) + 1) + ")";
   return capture_off_.empty() ? "eager" : "eager: " + capture_off_;
 }
 
@@ -236,6 +238,7 @@ std::vector<StepMetrics> Executor::iteration(const NextBatch& next_batch, std::o
   set_learning_rates();
   std::vector<StepMetrics> out = iteration_body(next_batch, trace);
   ++iteration_;
+  ++eager_iterations_;
   return out;
 }
 
@@ -263,7 +266,6 @@ std::vector<StepMetrics> Executor::captured_iteration(const NextBatch& next_batc
     c.graph = make_iteration_graph(device_, {train_rng_}, &why);
     size_t served = 0;
     NextBatch from_buffers = [&] { return c.batches.at(served++); };
-    at::Tensor rng_before = train_rng_.get_state();
     try {
       if (!c.graph) throw RuntimeUserError(why);
       c.graph->capture([&] { c.metrics = iteration_body(from_buffers, nullptr); });
@@ -275,10 +277,6 @@ std::vector<StepMetrics> Executor::captured_iteration(const NextBatch& next_batc
                      (torch_error ? torch_error->what_without_backtrace() : e.what());
       std::vector<Data> batches = std::move(c.batches);
       capture_.reset();
-      // A capture that broke off never ran its generator's epilogue, which leaves that
-      // generator in capture mode for good: go on from a fresh one in the state before it.
-      train_rng_ = compat::make_generator(device_, 0);
-      train_rng_.set_state(rng_before);
       served = 0;
       NextBatch again = [&] { return batches.at(served++); };
       return iteration(again, nullptr);
@@ -290,7 +288,7 @@ std::vector<StepMetrics> Executor::captured_iteration(const NextBatch& next_batc
 }
 
 std::vector<StepMetrics> Executor::train_iteration(const NextBatch& next_batch, const FillBatch& fill) {
-  if (capture_ && iteration_ >= kWarmupIterations) return captured_iteration(next_batch, fill);
+  if (capture_ && eager_iterations_ >= kWarmupIterations) return captured_iteration(next_batch, fill);
   return iteration(next_batch, nullptr);
 }
 

@@ -51,8 +51,9 @@ DataField data_field(const std::string& routine, const std::string& name);
 /// configuration's seed only (training, evaluation and sampling have separate streams,
 /// so evaluating or sampling never changes the training run).
 ///
-/// On CUDA (with `cuda_graph on`, the default) the first kWarmupIterations iterations run
-/// eagerly; the next one is captured as one CUDA graph (every step's forward and backward
+/// On CUDA (with `cuda_graph on`, the default) the first kWarmupIterations iterations that
+/// this executor runs (also after a checkpoint was loaded: the warm-up makes LibTorch's lazy
+/// set-up happen outside the capture) run eagerly; the next one is captured as one CUDA graph (every step's forward and backward
 /// pass, the fused optimizer updates reading the learning rate from a device tensor, the
 /// EMA, the iteration hook) over static batch buffers, and every later iteration copies its
 /// batches into those buffers and replays the graph. What cannot be captured runs eagerly,
@@ -211,6 +212,7 @@ class Executor {
   at::Generator eval_rng_;
   std::optional<Data> last_batch_;
   int64_t iteration_ = 0;
+  int64_t eager_iterations_ = 0;  ///< run eagerly by this executor: the capture's warm-up
   int64_t total_iterations_ = 0;
 };
 

@@ -123,6 +123,29 @@ void expect_capture_repeats_eager(const Model& m) {
 TEST_F(Cuda, CapturedVaeIterationsRepeatTheEagerOnes) { expect_capture_repeats_eager(kVae); }
 TEST_F(Cuda, CapturedDcganIterationsRepeatTheEagerOnes) { expect_capture_repeats_eager(kDcgan); }
 
+/// An iteration hook that reads a result on the host cannot be captured (a capturing stream
+/// cannot synchronise): the capture breaks off, the executor says why and goes on eagerly
+/// with the losses of a run that never tried, and eager random draws, from its own
+/// generators and from the device's default one, still work afterwards.
+TEST_F(Cuda, ABrokenCaptureLeavesEagerTrainingWorking) {
+  std::unique_ptr<Compiled> c = compile(example_text(kVae.example));
+  lower::TrainingProgram program = lower_first(*c);
+  TrainConfig config = ir::train_config(c->train());
+  at::Device cuda(at::kCUDA, 0);
+  Data data = to_device(images(16 * config.batch, 16, false), cuda);
+  Executor broken(program, c->model(), config, cuda);
+  broken.set_iteration_hook([](const std::vector<StepMetrics>& m) { (void)m.front().host(); });
+  config.cuda_graph = false;
+  Executor eager(program, c->model(), config, cuda);
+  Batcher broken_batches(data, config.batch, 5), eager_batches(data, config.batch, 5);
+  std::vector<double> fell_back = losses(broken, broken_batches, 8);
+  EXPECT_EQ(broken.capture_status().rfind("eager: the training iteration could not be captured as a CUDA graph: ", 0),
+            0u)
+      << broken.capture_status();
+  expect_close(fell_back, losses(eager, eager_batches, 8), 1e-6, "after the broken capture");
+  EXPECT_TRUE(at::randn({16}, at::TensorOptions().device(cuda)).isfinite().all().item<bool>());
+}
+
 /// The VAE captured, its batches once resident on the GPU and once prefetched from pinned
 /// host memory: the same batches, so the same losses.
 TEST_F(Cuda, PrefetchedHostBatchesTrainLikeResidentOnes) {
@@ -167,10 +190,12 @@ void move_checkpoint_between_devices(const std::string& example, bool centred) {
   EXPECT_EQ(state.batcher, cpu_batches.state());
   EXPECT_EQ(state.log_sums, (std::vector<double>{1.0, 2.0}));
   EXPECT_EQ(gpu.iteration(), 3);
+  EXPECT_EQ(gpu.capture_status(), "cuda graph (to be captured at iteration 7)");  // after its own warm-up
   expect_same_weights(cpu, gpu);
   Batcher gpu_batches(to_device(data, cuda), config.batch, 5);
   gpu_batches.restore(state.batcher);
   for (double loss : losses(gpu, gpu_batches, 6)) EXPECT_TRUE(std::isfinite(loss));
+  EXPECT_EQ(gpu.capture_status(), "cuda graph (captured at iteration 7)");
   save_checkpoint(dir.file("gpu.pt"), gpu, RunState{gpu_batches.state(), {}, 0}, CheckpointMeta{});
 
   Executor back(program, c->model(), config, at::kCPU);
