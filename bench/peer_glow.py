@@ -7,9 +7,11 @@ rotation) and affine coupling on the channel halves (net: 3x3 conv(hidden), ReLU
 conv(hidden), ReLU, zero-initialised 3x3 conv giving log-scale and shift channels; scale
 sigmoid(s + 2) as Glow), factor_out of half the channels to N(0, I), squeeze to [8,7,7], `depth`
 steps again, N(0, I) prior. Batches of 64 reshuffled each epoch (last partial batch dropped),
-Adam(lr 1e-3), a step budget, then the test bits/dim on the 10000 test images.
+Adam(lr 1e-3), a step budget, then the test bits/dim on the 10000 test images. On CUDA the
+images are resident on the GPU (as genc keeps them) and the timing synchronises with it.
 
   /usr/bin/python3 bench/peer_glow.py [--steps 1000] [--threads N] [--seed 0] [--depth 4] [--hidden 32]
+                                      [--device cpu|cuda]
 
 Prints one line: RESULT test_bpd=... steps_per_s=... (timed from step 100 to the last, as
 bench/flow_bench.sh times genc).
@@ -17,21 +19,21 @@ bench/flow_bench.sh times genc).
 import argparse
 import gzip
 import math
+import os
 import time
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-FASHION = "/usr/share/datasets/fashion-mnist"
+FASHION = os.environ.get("GENC_FASHION_MNIST_DIR", "/usr/share/datasets/fashion-mnist")  # as genc reads it
 
 
 def images(split):
     prefix = "train" if split == "train" else "t10k"
     with gzip.open(f"{FASHION}/{prefix}-images-idx3-ubyte.gz") as f:
-        raw = np.frombuffer(f.read(), np.uint8, offset=16)
-    return torch.from_numpy(raw.reshape(-1, 1, 28, 28).astype(np.float32) / 255.0)
+        raw = bytearray(f.read())[16:]
+    return torch.frombuffer(raw, dtype=torch.uint8).view(-1, 1, 28, 28).float() / 255.0
 
 
 def squeeze(x):
@@ -107,7 +109,7 @@ class Glow(nn.Module):
     def nll(self, x):
         d = x[0].numel()
         y = (x * 255.0 + torch.rand_like(x)) / 256.0
-        logdet = torch.full((x.shape[0],), -d * math.log(256.0))
+        logdet = torch.full((x.shape[0],), -d * math.log(256.0), device=x.device)
         p = self.alpha + (1 - 2 * self.alpha) * y
         y = p.log() - (1 - p).log()
         logdet = logdet + (math.log(1 - 2 * self.alpha) - p.log() - (1 - p).log()).flatten(1).sum(1)
@@ -132,12 +134,15 @@ def main():
     ap.add_argument("--depth", type=int, default=4)
     ap.add_argument("--hidden", type=int, default=32)
     ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--device", default="cpu")
     a = ap.parse_args()
+    device = torch.device(a.device)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     if a.threads:
         torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    train, test = images("train"), images("test")
-    model = Glow(a.depth, a.hidden)
+    train, test = images("train").to(device), images("test").to(device)
+    model = Glow(a.depth, a.hidden).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     per_epoch = train.shape[0] // a.batch
     gen = torch.Generator().manual_seed(a.seed)
@@ -145,14 +150,16 @@ def main():
     for step in range(1, a.steps + 1):
         i = (step - 1) % per_epoch
         if i == 0:
-            order = torch.randperm(train.shape[0], generator=gen)
+            order = torch.randperm(train.shape[0], generator=gen).to(device)
         x = train.index_select(0, order[i * a.batch:(i + 1) * a.batch])
         loss = model.nll(x).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         if step == 100:
+            sync()
             start = time.perf_counter()
+    sync()
     elapsed = time.perf_counter() - start
     with torch.no_grad():
         nll = torch.cat([model.nll(test[k:k + 500]) for k in range(0, test.shape[0], 500)]).mean().item()

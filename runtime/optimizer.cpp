@@ -30,6 +30,15 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<at::Te
   internal_error("unknown optimizer " + c.kind);
 }
 
+/// `grad` as the fused update takes it: of its parameter's dtype, device, sizes and strides.
+/// Autograd may hand back a gradient of other strides (a glow flow's parameters got one on
+/// CUDA, and the fused kernel refused the whole group); torch::optim does not care.
+at::Tensor matching_layout(const at::Tensor& grad, const at::Tensor& param) {
+  if (grad.scalar_type() == param.scalar_type() && grad.device() == param.device() && grad.strides() == param.strides())
+    return grad;
+  return at::empty_like(param).copy_(grad);
+}
+
 }  // namespace
 
 bool GroupOptimizer::fused_available(const OptimizerConfig& config, const at::Device& device, std::string* why) {
@@ -112,7 +121,7 @@ void GroupOptimizer::fused_step(const std::optional<at::Tensor>& found_inf) {
   for (size_t i = 0; i < params_.size(); ++i) {
     if (!params_[i].grad().defined()) continue;  // unused this step, as torch::optim skips it
     params.push_back(params_[i]);
-    grads.push_back(params_[i].grad());
+    grads.push_back(matching_layout(params_[i].grad(), params_[i]));
     exp_avg.push_back(f.exp_avg[i]);
     exp_avg_sq.push_back(f.exp_avg_sq[i]);
     steps.push_back(f.steps[i]);

@@ -33,6 +33,15 @@ int run(int argc, char** argv) {
   genc::internal_error("no subcommand was parsed");
 }
 
+/// An exception's message without the C++ stack trace that LibTorch's errors append (a
+/// c10::Error's what() goes on with "Exception raised from ... frame #0 ..."): a user is
+/// shown one message, never a trace.
+std::string without_backtrace(const char* what) {
+  std::string message = what;
+  size_t trace = message.find("\nException raised from ");
+  return trace == std::string::npos ? message : message.substr(0, trace);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,7 +50,7 @@ int main(int argc, char** argv) {
   } catch (const genc::InternalError& e) {
     std::cerr << "internal error: " << e.message << "\n";
   } catch (const std::exception& e) {
-    std::cerr << "internal error: " << e.what() << "\n";
+    std::cerr << "internal error: " << without_backtrace(e.what()) << "\n";
   } catch (...) {
     std::cerr << "internal error: unknown exception\n";
   }
