@@ -70,14 +70,13 @@ ir::ValueType example_type(const at::Tensor& t) {
                                t.scalar_type() == at::kLong ? ir::DType::I64 : ir::DType::F32);
 }
 
-// The first row (and, for per-example arrays, element) of `values` outside [0, classes),
-// as "row R" / "row R, element [i, j]" counting from 0; empty if there is none.
-std::string first_out_of_range(const at::Tensor& values, int64_t classes, int64_t& bad) {
-  at::Tensor flat = values.reshape({-1});
-  at::Tensor where = flat.lt(0).logical_or(flat.ge(classes)).nonzero();
+// The first row (and, for per-example arrays, element) of `values` where `mask` is true, as
+// "row R" / "row R, element [i, j]" counting from 0, with its flat index in `i`; empty if
+// there is none.
+std::string first_where(const at::Tensor& values, const at::Tensor& mask, int64_t& i) {
+  at::Tensor where = mask.reshape({-1}).nonzero();
   if (where.numel() == 0) return "";
-  const int64_t i = where[0][0].item<int64_t>();
-  bad = flat[i].item<int64_t>();
+  i = where[0][0].item<int64_t>();
   const int64_t per_row = values.dim() > 1 ? values.numel() / values.size(0) : 1;
   std::string at = fmt::format("row {}", i / per_row);
   if (values.dim() > 1) {
@@ -89,6 +88,27 @@ std::string first_out_of_range(const at::Tensor& values, int64_t classes, int64_
     at += fmt::format(", element [{}]", fmt::join(index, ", "));
   }
   return at + " (counting from 0)";
+}
+
+// The first place of `values` outside [0, classes), with that value in `bad`.
+std::string first_out_of_range(const at::Tensor& values, int64_t classes, int64_t& bad) {
+  int64_t i = 0;
+  std::string at = first_where(values, values.lt(0).logical_or(values.ge(classes)), i);
+  if (!at.empty()) bad = values.reshape({-1})[i].item<int64_t>();
+  return at;
+}
+
+// `tokens(levels)` quantizes real values in [0, 1]; a real value outside is an error (token
+// ids are integers, which it keeps, and check() then holds them to the vocabulary).
+void check_quantizable(const ir::Dataset& ds, const ir::Setting& t, const at::Tensor& x) {
+  if (t.name != "tokens" || !x.is_floating_point()) return;
+  int64_t i = 0;
+  std::string at = first_where(x, x.lt(0).logical_or(x.gt(1)).logical_or(x.isnan()), i);
+  if (at.empty()) return;
+  throw RuntimeUserError(fmt::format(
+      "dataset '{}' ({}): {}: value {} is outside [0, 1], the range that tokens(levels: {}) quantizes "
+      "(token ids must come as integers, e.g. an integer .npy array)",
+      ds.name, describe(ds.source), at, x.reshape({-1})[i].item<double>(), ir::attr_int(t.args, "levels")));
 }
 
 // The file the labels of `s` come from, for messages ("" when they do not come from one file).
@@ -133,7 +153,10 @@ std::string default_fashion_mnist_dir() {
 
 Data load_dataset(const ir::Dataset& ds, const LoadOptions& options) {
   Data d = load_source(ds.source, options);
-  for (const ir::Setting& t : ds.transforms) d.x = apply_transform(t, d.x);
+  for (const ir::Setting& t : ds.transforms) {
+    check_quantizable(ds, t, d.x);
+    d.x = apply_transform(t, d.x);
+  }
   check(ds, d);
   return d;
 }

@@ -5,7 +5,8 @@
 
 Cases (each one ctest test, label e2e; small files written to a temporary folder):
   errors        a CSV with nan, a ragged row or a word in a data row, an .npy with an inf,
-                and IDX labels out of range for `label of 10`: `genc run` exits 1 with one
+                IDX labels out of range for `label of 10`, npy and CSV tokens out of range
+                for `tokens[8] of 16`: `genc run` exits 1 with one
                 `genc: error:` line naming the file and the line/row and column of the fault.
   image_folder  a folder of class subfolders of PNGs gives labels (sorted folder names) and
                 `channels: 1` grey images: a conditional model trains on it; a class folder
@@ -62,11 +63,27 @@ train vae on points {{ batch 4  steps 2 }}
 '''
 
 
-def npy_bytes(rows):
-    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (len(rows), len(rows[0]))
+def npy_bytes(rows, descr='<f4'):
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }" % (descr, len(rows), len(rows[0]))
     header += ' ' * (63 - len(header) % 64) + '\n'
-    body = b''.join(struct.pack('<f', v) for row in rows for v in row)
+    packing = {'<f4': '<f', '<i8': '<q'}[descr]
+    body = b''.join(struct.pack(packing, v) for row in rows for v in row)
     return b'\x93NUMPY\x01\x00' + struct.pack('<H', len(header)) + header.encode() + body
+
+
+# A tiny autoregressive model over sequences of 8 tokens of 16 values.
+TOKENS_AR = '''use std.transformer
+data seqs = {source}
+model ar() {{
+  autoregressive p(x: tokens[8] of 16) -> categorical {{
+    h = embed(x, 16) + position(8, 16)
+    h = transformer_block(h, heads: 2, causal: true)
+    return categorical(logits: h |> layernorm |> linear(16))
+  }}
+  objective nll
+}}
+train ar on seqs {{ batch 4  steps 2 }}
+'''
 
 
 def idx_bytes(dims, values):
@@ -115,6 +132,26 @@ train clf on digits { batch 4  steps 2 }
 ''')
     expect_user_error('idx labels out of range', ['run', gen, '--out', os.path.join(tmp, 'labels_out'), '--device', 'cpu'],
                       ['labels-idx1-ubyte', 'row 11 (counting from 0): label 12 is out of range for label of 10'])
+
+    # Token ids (an integer .npy through `tokens(levels: 16)`) must lie below the vocabulary:
+    # 20 in row 5 is named. A CSV holds real values, which `tokens` quantizes from [0, 1]:
+    # its first value above 1 is named.
+    rows = [[(r + c) % 16 for c in range(8)] for r in range(12)]
+    rows[5][3] = 20
+    with open(os.path.join(tmp, 'tokens.npy'), 'wb') as f:
+        f.write(npy_bytes(rows, '<i8'))
+    write(os.path.join(tmp, 'tokens.csv'), '\n'.join(','.join(str(v) for v in row) for row in rows) + '\n')
+    for fmt, message in (('npy', 'row 5, element [3] (counting from 0): token 20 is out of range for i64[8] of 16'),
+                         ('csv', 'row 0, element [2] (counting from 0): value 2 is outside [0, 1]')):
+        source = f'{fmt}(path: "tokens.{fmt}") |> tokens(levels: 16)'
+        gen = write(os.path.join(tmp, f'tokens_{fmt}.gen'), TOKENS_AR.format(source=source))
+        expect_user_error(f'{fmt} tokens out of range', ['run', gen, '--out', os.path.join(tmp, f'tokens_{fmt}_out'),
+                                                         '--device', 'cpu'], [f'tokens.{fmt}', message])
+    rows[5][3] = 15
+    with open(os.path.join(tmp, 'tokens.npy'), 'wb') as f:
+        f.write(npy_bytes(rows, '<i8'))
+    rc, _, err = genc('run', os.path.join(tmp, 'tokens_npy.gen'), '--out', os.path.join(tmp, 'tokens_fine'), '--device', 'cpu')
+    check('tokens below the vocabulary train', rc == 0, err[-2000:])
 
     # The same files without the faults train: the errors above are the faults, not the setup.
     write(os.path.join(tmp, 'fine.csv'), '\n'.join(good) + '\n')
