@@ -305,13 +305,13 @@ TrainSummary Trainer::run() {
     }
     bool epoch_ended = batcher_->state().epoch > epoch;
     epoch = batcher_->state().epoch;
-    progress->update(step, epoch, shown_loss_);
     bool eval_due = executor_->has_eval() && due(config_.eval, step, epoch_ended);
     bool sample_due = executor_->can_sample() && due(config_.sample, step, epoch_ended);
     bool checkpoint_due = due(config_.checkpoint, step, epoch_ended);
     bool log_due = due(config_.log, step, epoch_ended);
     if (log_due || eval_due || sample_due || checkpoint_due) check_finite(step);
     if (log_due) log(step);
+    progress->update(step, epoch, shown_loss_);
     if (eval_due) {
       MetricsRecord r;
       r.step = step;
@@ -344,6 +344,7 @@ TrainSummary Trainer::run() {
   }
   check_finite(step);
   log(step);
+  progress->update(step, epoch, shown_loss_);
   if ((config_.checkpoint.every > 0 || summary.interrupted) && saved_at != step) save(step);
   progress->finish();
   summary.steps = step;

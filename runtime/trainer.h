@@ -7,6 +7,7 @@
 #include <torch/types.h>
 
 #include <chrono>
+#include <cmath>
 #include <iosfwd>
 #include <functional>
 #include <memory>
@@ -135,7 +136,7 @@ class Trainer {
   size_t headline_ = 0;  ///< which metric is the record's `loss` (the last step's)
   at::Tensor window_sums_;
   int64_t window_count_ = 0;
-  double shown_loss_ = 0;  ///< the loss the progress line shows (read at log times)
+  double shown_loss_ = std::nan("");  ///< the loss the progress line shows (read at log times)
   std::string shown_capture_;  ///< the executor's capture status as last reported
   const ir::Dataset* train_data_decl_;
   std::unique_ptr<Executor> executor_;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <iostream>
 
 namespace genc::runtime {
@@ -58,7 +59,8 @@ void Progress::print(double t) {
 std::string Progress::line() const {
   std::string s = total_ > 0 ? fmt::format("step {}/{} ({:.1f}%)", step_, total_, 100.0 * step_ / total_)
                              : fmt::format("step {}", step_);
-  s += fmt::format("  epoch {}  loss {:.4g}", epoch_, loss_);
+  s += fmt::format("  epoch {}", epoch_);
+  if (!std::isnan(loss_)) s += fmt::format("  loss {:.4g}", loss_);
   if (rate_ > 0) {
     s += fmt::format("  {:.1f} steps/s", rate_);
     if (total_ > 0) s += "  ETA " + clock_str(static_cast<double>(total_ - step_) / rate_);

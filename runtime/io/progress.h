@@ -1,6 +1,7 @@
 // The training progress display: a live line on a terminal, periodic plain lines otherwise.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -27,7 +28,8 @@ class Progress {
   /// Writes to std::cout, live when stdout is a terminal.
   static Progress to_stdout(int64_t total);
 
-  /// Reports that `step` steps are done; prints if the throttle allows. Cheap otherwise.
+  /// Reports that `step` steps are done, with the latest known loss (NaN while none is
+  /// known yet: the line then shows none); prints if the throttle allows. Cheap otherwise.
   void update(int64_t step, int64_t epoch, double loss);
   /// Prints `text` on its own line (e.g. an eval result) without garbling the live line.
   void message(const std::string& text);
@@ -45,7 +47,7 @@ class Progress {
   double start_ = 0, last_print_t_ = 0;
   int64_t last_print_step_ = 0;
   int64_t step_ = 0, epoch_ = 0;
-  double loss_ = 0, rate_ = 0;
+  double loss_ = std::nan(""), rate_ = 0;
   bool shown_ = false;  ///< a live line is on screen
 };
 

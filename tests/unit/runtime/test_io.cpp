@@ -199,5 +199,14 @@ TEST(Progress, LiveLineIsThrottledAndRewritten) {
   EXPECT_NE(out.str().find("\ndone: 11 steps"), std::string::npos);
 }
 
+TEST(Progress, ShowsNoLossBeforeOneIsKnown) {
+  FakeClock clock;
+  std::ostringstream out;
+  Progress p(10, out, /*live=*/false, clock.options());
+  *clock.t = 10.0;
+  p.update(1, 0, std::nan(""));
+  EXPECT_EQ(out.str(), "step 1/10 (10.0%)  epoch 0  0.1 steps/s  ETA 0:01:30\n");
+}
+
 }  // namespace
 }  // namespace genc::runtime

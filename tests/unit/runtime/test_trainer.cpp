@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "runtime/errors.h"
@@ -191,6 +192,21 @@ TEST(Trainer, WritesTrainAndTestMetrics) {
   }
   EXPECT_EQ(tests, 4);
   EXPECT_NE(run.progress.str().find("eval at step 6"), std::string::npos) << run.progress.str();
+}
+
+/// The progress line shows the loss of the last log, never a loss it does not know yet: a
+/// one-step run (its only log comes after the step) ends on that step's loss, not "loss 0".
+TEST(Trainer, ProgressShowsTheLoggedLoss) {
+  TempDir dir;
+  ToyRun run(kToyVae);
+  run.config.steps = 1;
+  run.config.log.every = 100;
+  run.trainer(dir.path())->run();
+  std::vector<double> losses = train_losses(read_metrics(dir.path()));
+  ASSERT_EQ(losses.size(), 1u);
+  const std::string shown = run.progress.str();
+  EXPECT_NE(shown.find(fmt::format("step 1/1 (100.0%)  epoch 0  loss {:.4g}", losses[0])), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("loss 0 "), std::string::npos) << shown;
 }
 
 /// The message of the RuntimeUserError that training `run` into `out` ends with ("" and a
