@@ -120,7 +120,7 @@ bool write_report(pipeline::Compilation& c, const ReportRequest& r, std::ostream
                      {"epochs", record->epochs ? std::to_string(*record->epochs) : "-"},
                      {"device", record->device.empty() ? "the train block's" : record->device},
                      {"checkpoints", record->checkpoint_dir}};
-    if (fs::is_directory(record->checkpoint_dir, ec)) checkpoints = record->checkpoint_dir;
+    if (fs::is_directory(checkpoints_of(out, *record), ec)) checkpoints = checkpoints_of(out, *record);
   }
   static const std::regex checkpoint_name(R"((step)_(\d+)\.pt)");
   for (const auto& entry : numbered_files(checkpoints, checkpoint_name))

@@ -80,8 +80,7 @@ int execute_training(const Training& t, const TrainConfig& config, const RunTarg
   else
     clear_previous_run(dir, log);
   remove_temporaries(dir);
-  write_run_record(dir.record, {config.seed, config.steps, config.epochs, run.device,
-                                fs::absolute(dir.checkpoints).string()});
+  write_run_record(dir.record, {config.seed, config.steps, config.epochs, run.device, config.checkpoint_dir});
 
   auto start = std::chrono::steady_clock::now();
   InterruptGuard ctrl_c;

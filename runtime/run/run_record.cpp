@@ -7,8 +7,13 @@
 
 #include "runtime/errors.h"
 #include "runtime/io/atomic_file.h"
+#include "runtime/io/out_paths.h"
 
 namespace genc::runtime {
+
+std::string checkpoints_of(const std::string& out, const RunRecord& record) {
+  return under(out, record.checkpoint_dir);
+}
 
 void write_run_record(const std::string& path, const RunRecord& r) {
   nlohmann::ordered_json j;

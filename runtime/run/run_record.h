@@ -13,8 +13,13 @@ struct RunRecord {
   std::optional<int64_t> steps;
   std::optional<int64_t> epochs;
   std::string device;          ///< as asked for ("" : the train block's)
-  std::string checkpoint_dir;  ///< absolute
+  /// As the train block gives it: relative to OUT (so a moved run folder still resumes)
+  /// unless absolute; read it through checkpoints_of().
+  std::string checkpoint_dir;
 };
+
+/// The checkpoint folder of the run in `out` that `record` describes.
+std::string checkpoints_of(const std::string& out, const RunRecord& record);
 
 /// Writes `record` to `path` (OUT/run.json) atomically. Throws RuntimeUserError if it
 /// cannot be written.

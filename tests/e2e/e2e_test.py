@@ -468,8 +468,10 @@ def resume_case(tmp, name, src, header, steps):
     straight, split = os.path.join(tmp, name + '_straight'), os.path.join(tmp, name + '_split')
     common = ['--device', 'cpu', '--seed', '11']
     genc_ok('run', gen, '--steps', str(steps), '--out', straight, *common)
-    genc_ok('run', gen, '--steps', str(steps // 2), '--out', split, *common)
-    # FILE may be left out: the run continues with the checkpoint's copy of the source.
+    genc_ok('run', gen, '--steps', str(steps // 2), '--out', split + '_before_move', *common)
+    # A run folder may move (run.json keeps its checkpoint folder relative to it), and FILE
+    # may be left out: the run continues with the checkpoint's copy of the source.
+    shutil.move(split + '_before_move', split)
     genc_ok('run', '--resume', split, '--steps', str(steps))
     a, b = train_losses(straight), train_losses(split)
     check(f'resume {name}: {steps} records either way', len(a) == steps and len(b) == steps, f'{len(a)} {len(b)}')
