@@ -85,7 +85,7 @@ Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::Tr
   if (on_host) {
     // Evaluation batches are copied to the device one at a time (Executor::batch_sums).
     batcher_ = std::make_unique<PrefetchBatcher>(batched(train_data_), config_.batch, batch_seed(config_.seed), device_,
-                                                 shard);
+                                                 PrefetchBatcher::kDepth, shard);
     data_note_ = fmt::format("training data ({:.1f} MiB) kept in host memory, batches prefetched to {}",
                              bytes_of(train_data_) / 1048576.0, device_.str());
   } else {
