@@ -16,6 +16,7 @@ batchnorm, with dropout in D), 50 steps each, a log line every 5. Cases (each on
   faults   a rank SIGKILLed in the middle of training (rank 1, then rank 0) ends the other with
            exactly one `genc: error:` line naming the lost contact and a non-zero exit, well
            before the collective timeout (set to 600 s here, so the end cannot come from it);
+           Ctrl-C stops both ranks after one iteration with a checkpoint (exit 130), resumable;
            --devices that does not divide the batch, and a launcher environment without
            MASTER_ADDR, are one-line errors that create nothing.
 """
@@ -223,9 +224,36 @@ def kill_rank(tmp, victim):
     check(f'kill rank {victim}: no process left (genc waited for both)', not left, str(left))
 
 
+def interrupted(tmp):
+    """Ctrl-C (SIGINT to genc, which forwards it): every rank stops after the same iteration,
+    rank 0 writes its checkpoint, exit 130; --resume then continues on 2 processes."""
+    out = os.path.join(tmp, 'interrupted')
+    p = subprocess.Popen([GENC, 'run', model('vae_eval.gen'), '--out', out, '--steps', '1000000', '--devices', '2',
+                          *COMMON], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    metrics = os.path.join(out, 'metrics.jsonl')
+    t0 = time.time()
+    while p.poll() is None and time.time() - t0 < 300 and not (os.path.exists(metrics) and os.path.getsize(metrics)):
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    stdout, err = p.communicate(timeout=300)
+    stdout = stdout.decode('utf-8', 'replace')
+    lines = [line for line in stdout.splitlines() if line.startswith('genc: interrupted at step ')]
+    check('Ctrl-C: exit 130, one "interrupted at step N" line', p.returncode == 130 and len(lines) == 1,
+          f'{p.returncode}\n{stdout[-2000:]}\n{err.decode()[-2000:]}')
+    if not lines:
+        return
+    step = int(lines[0].split()[4].rstrip(';'))
+    check(f'Ctrl-C: the checkpoint of step {step} is written',
+          os.path.exists(os.path.join(out, 'checkpoints', f'step_{step:08d}.pt')))
+    rc, stdout, err = run('--resume', out, '--steps', str(step + 10), '--devices', '2')
+    check(f'Ctrl-C: --resume on 2 processes continues to step {step + 10}',
+          rc == 0 and f'to step {step + 10}' in stdout, stdout[-2000:] + err[-2000:])
+
+
 def case_faults(tmp):
     kill_rank(tmp, 1)
     kill_rank(tmp, 0)
+    interrupted(tmp)
     out = os.path.join(tmp, 'three')
     rc, _, err = run(model('vae_eval.gen'), '--out', out, '--devices', '3', *COMMON)
     check('--devices 3 with batch 128: exit 1, one error line naming --devices 3 and the batch',
