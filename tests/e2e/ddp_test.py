@@ -17,6 +17,7 @@ batchnorm, with dropout in D), 50 steps each, a log line every 5. Cases (each on
            exactly one `genc: error:` line naming the lost contact and a non-zero exit, well
            before the collective timeout (set to 600 s here, so the end cannot come from it);
            Ctrl-C stops both ranks after one iteration with a checkpoint (exit 130), resumable;
+           a loss that becomes NaN is one error line, the one a single process prints;
            --devices that does not divide the batch, and a launcher environment without
            MASTER_ADDR, are one-line errors that create nothing.
 """
@@ -250,10 +251,26 @@ def interrupted(tmp):
           rc == 0 and f'to step {step + 10}' in stdout, stdout[-2000:] + err[-2000:])
 
 
+def diverging(tmp):
+    """A loss that becomes NaN: every rank sees it in the averaged metrics, rank 0 alone
+    replays and reports it (the message one process gives), the other ends silently."""
+    with open(model('vae_eval.gen')) as f:
+        source = f.read().replace('adam(lr: 1e-3)', 'sgd(lr: 1e3)')
+    gen = os.path.join(tmp, 'diverging.gen')
+    with open(gen, 'w') as f:
+        f.write(source)
+    _, _, alone = run(gen, '--out', os.path.join(tmp, 'nan1'), *COMMON)
+    rc, _, err = run(gen, '--out', os.path.join(tmp, 'nan2'), '--devices', '2', *COMMON)
+    lines = [line for line in err.splitlines() if line.startswith('genc: error:')]
+    check('a NaN loss on 2 processes: exit 1, one error line, the one process gives',
+          rc == 1 and len(lines) == 1 and 'became nan' in lines[0] and lines[0] in alone, err[-2000:] + alone[-1000:])
+
+
 def case_faults(tmp):
     kill_rank(tmp, 1)
     kill_rank(tmp, 0)
     interrupted(tmp)
+    diverging(tmp)
     out = os.path.join(tmp, 'three')
     rc, _, err = run(model('vae_eval.gen'), '--out', out, '--devices', '3', *COMMON)
     check('--devices 3 with batch 128: exit 1, one error line naming --devices 3 and the batch',
