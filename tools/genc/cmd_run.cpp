@@ -104,8 +104,9 @@ Action setup_run(CLI::App& sub) {
       "epoch and at the end unless the train block says otherwise), OUT/samples/*.png and OUT/run.json.\n"
       "--steps and --epochs count from the start of the run, also when resuming.\n"
       "--devices N: N processes each train batch / N rows of every batch (the train block's batch is the\n"
-      "global one); the losses equal one process's at that batch up to float rounding. Only rank 0 writes OUT. Under torchrun (or\n"
-      "any launcher setting RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT) genc joins its run.\n"
+      "global one); the losses equal one process's at that batch up to float rounding. Only rank 0\n"
+      "writes OUT. Under torchrun (or any launcher setting RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR,\n"
+      "MASTER_PORT) genc joins its run.\n"
       "Exit status: 0 success, 1 user error (compile errors, missing data, bad checkpoint, a loss that\n"
       "became NaN, an unwritable OUT), 2 internal error.");
   return [a] { return run_run(*a); };
