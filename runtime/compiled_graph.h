@@ -35,6 +35,10 @@ class CompiledGraph {
   /// after their last use.
   void run(const std::vector<at::Tensor>& inputs, int64_t batch, bool training, at::Generator& generator);
 
+  /// The rows of the global batch that the next runs compute (data-parallel training: their
+  /// random draws are the global batch's, these rows kept); Shard{} for the whole batch.
+  void set_shard(Shard shard) { frame_.shard = shard; }
+
   /// The node of a kernel whose result was not finite.
   struct Fault {
     std::string op;     ///< its op's spelling ("log")

@@ -41,6 +41,10 @@ std::unique_ptr<IterationGraph> make_iteration_graph(const c10::Device& device,
 /// results stay on one stream. Does nothing off CUDA.
 void use_capture_stream(const c10::Device& device);
 
+/// Makes `device` this thread's current CUDA device (a data-parallel rank's GPU). Does
+/// nothing off CUDA.
+void set_current_device(const c10::Device& device);
+
 /// The most memory LibTorch's allocator has held for tensors on `device` since the process
 /// began, in bytes; nullopt off CUDA.
 std::optional<int64_t> peak_memory_bytes(const c10::Device& device);

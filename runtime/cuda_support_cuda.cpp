@@ -6,6 +6,7 @@
 #include <ATen/cuda/CUDAGeneratorImpl.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <cuda_runtime_api.h>
 
@@ -90,6 +91,10 @@ std::unique_ptr<IterationGraph> make_iteration_graph(const c10::Device& device,
 void use_capture_stream(const c10::Device& device) {
   if (!device.is_cuda()) return;
   at::cuda::setCurrentCUDAStream(at::cuda::getStreamFromPool(/*isHighPriority=*/false, device.index()));
+}
+
+void set_current_device(const c10::Device& device) {
+  if (device.is_cuda()) c10::cuda::set_device(device.index());
 }
 
 std::optional<int64_t> peak_memory_bytes(const c10::Device& device) {

@@ -11,6 +11,8 @@ std::unique_ptr<IterationGraph> make_iteration_graph(const c10::Device&, const s
 
 void use_capture_stream(const c10::Device&) {}
 
+void set_current_device(const c10::Device&) {}
+
 std::optional<int64_t> peak_memory_bytes(const c10::Device&) { return std::nullopt; }
 
 std::optional<int64_t> free_memory_bytes(const c10::Device&) { return std::nullopt; }

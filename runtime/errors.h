@@ -13,6 +13,12 @@ struct RuntimeUserError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A user error that every rank of a data-parallel run meets alike and that rank 0 reports
+/// for them all: the other ranks exit with status 1 without printing it.
+struct ReportedByRankZero : RuntimeUserError {
+  using RuntimeUserError::RuntimeUserError;
+};
+
 /// The one format for problems with a file: "cannot read 'PATH': PROBLEM".
 inline RuntimeUserError file_error(const std::string& path, const std::string& problem) {
   return RuntimeUserError("cannot read '" + path + "': " + problem);

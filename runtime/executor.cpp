@@ -115,7 +115,7 @@ Executor::Executor(const lower::TrainingProgram& program, const ir::Model& model
     for (auto& o : optimizers_)
       if (o->name() == s.optimizer) opt = o.get();
     steps_.push_back({std::make_unique<CompiledGraph>(s, *params_, &trainable), opt, s.repeat, data_fields(s),
-                      s.reads("x")});
+                      s.reads("x"), /*reducer=*/nullptr});
   }
   if (program.eval) {
     eval_ = std::make_unique<CompiledGraph>(*program.eval, *params_, nullptr);
@@ -139,6 +139,33 @@ Executor::Executor(const lower::TrainingProgram& program, const ir::Model& model
       use_capture_stream(device);
     }
   }
+}
+
+void Executor::set_data_parallel(dist::ProcessGroup& group) {
+  group_ = &group;
+  for (auto& o : optimizers_) reducers_.push_back(std::make_unique<dist::GradReducer>(group, o->name()));
+  for (StepRun& s : steps_)
+    for (size_t i = 0; i < optimizers_.size(); ++i)
+      if (optimizers_[i].get() == s.optimizer) s.reducer = reducers_[i].get();
+  if (capture_) {
+    capture_.reset();
+    capture_off_ = "data-parallel training runs its iterations eagerly";
+  }
+}
+
+void Executor::broadcast_state() {
+  GENC_ASSERT(group_ != nullptr, "broadcast_state outside data-parallel training");
+  std::vector<at::Tensor> all = params_->root().parameters();
+  for (const at::Tensor& b : params_->root().buffers()) all.push_back(b);
+  if (ema_)
+    for (const at::Tensor& s : ema_->shadow()) all.push_back(s);
+  group_->broadcast(all, "the broadcast of rank 0's parameters");
+}
+
+void Executor::broadcast_buffers() {
+  GENC_ASSERT(group_ != nullptr, "broadcast_buffers outside data-parallel training");
+  std::vector<at::Tensor> buffers = params_->root().buffers();
+  if (!buffers.empty()) group_->broadcast(buffers, "the broadcast of rank 0's batchnorm statistics");
 }
 
 void Executor::use_cpu_random_stream() {
@@ -177,6 +204,7 @@ std::optional<std::string> Executor::run_step(StepRun& s, const NextBatch& next_
     fault = "its parameters were already non-finite before it (an earlier update diverged: a lower learning "
             "rate or clip_grad may help)";
   std::vector<at::Tensor> inputs = bind_inputs(batch, s.inputs);
+  if (group_) s.graph->set_shard({group_->rank() * batch.size(), group_->world_size() * batch.size()});
   std::optional<compat::CudaAutocast> autocast;
   if (autocast_) autocast.emplace(*autocast_);
   if (trace) {
@@ -192,6 +220,7 @@ std::optional<std::string> Executor::run_step(StepRun& s, const NextBatch& next_
   std::vector<at::Tensor> grads =
       torch::autograd::grad({loss}, s.optimizer->params(), /*grad_outputs=*/{}, /*retain_graph=*/false,
                             /*create_graph=*/false, /*allow_unused=*/true);
+  if (s.reducer) s.reducer->average(grads, "step '" + s.graph->name() + "' of iteration " + std::to_string(iteration_ + 1));
   if (trace && !fault && !all_finite(grads)) fault = "its forward pass is finite, but its gradient is not";
   s.optimizer->set_grads(grads);
   if (!loss_scale_) {
@@ -326,6 +355,22 @@ std::vector<double> Executor::batch_sums(const Data& batch) {
   return {values.data_ptr<double>(), values.data_ptr<double>() + values.numel()};
 }
 
+std::pair<std::vector<double>, int64_t> Executor::shard_sums(const Data& batch) {
+  const int64_t n = batch.size(), rank = group_->rank(), world = group_->world_size();
+  const int64_t begin = n * rank / world, end = n * (rank + 1) / world;
+  if (begin == end) {
+    eval_->set_shard({});
+    batch_sums(batch);
+    return {std::vector<double>(eval_outputs().size(), 0.0), 0};
+  }
+  eval_->set_shard({begin, n});
+  Data rows{batch.x.narrow(0, begin, end - begin),
+            batch.y ? std::optional<at::Tensor>(batch.y->narrow(0, begin, end - begin)) : std::nullopt};
+  std::vector<double> sums = batch_sums(rows);
+  eval_->set_shard({});
+  return {sums, end - begin};
+}
+
 std::pair<std::vector<double>, int64_t> Executor::eval_all(const EvalBatches& batches) {
   reset_eval_rng();
   std::vector<double> sums(eval_outputs().size(), 0.0);
@@ -333,11 +378,17 @@ std::pair<std::vector<double>, int64_t> Executor::eval_all(const EvalBatches& ba
   with_eval_weights([&] {
     for (int64_t i = 0; i < batches.size(); ++i) {
       Data b = batches[i];
-      std::vector<double> s = batch_sums(b);
+      auto [s, rows] = group_ ? shard_sums(b) : std::make_pair(batch_sums(b), b.size());
       for (size_t k = 0; k < sums.size(); ++k) sums[k] += s[k];
-      count += b.size();
+      count += rows;
     }
   });
+  if (group_) {  // the sums and the count over every rank, in one all-reduce
+    sums.push_back(static_cast<double>(count));
+    sums = group_->all_reduce_sum(sums, "the all-reduce of the evaluation sums");
+    count = static_cast<int64_t>(sums.back() + 0.5);
+    sums.pop_back();
+  }
   return {sums, count};
 }
 

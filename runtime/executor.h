@@ -17,6 +17,8 @@
 #include "runtime/cuda_support.h"
 #include "runtime/data/batcher.h"
 #include "runtime/data/data.h"
+#include "runtime/dist/grad_reducer.h"
+#include "runtime/dist/process_group.h"
 #include "runtime/ema.h"
 #include "runtime/loop_runner.h"
 #include "runtime/optimizer.h"
@@ -133,6 +135,21 @@ class Executor {
   /// Turns the capture off (CPU draws cannot be captured). For tests.
   void use_cpu_random_stream();
 
+  /// Makes this executor one rank of data-parallel training over `group` (which must
+  /// outlive it); call before the first iteration. Its batches must then be this rank's rows
+  /// of each global batch (BatchShard): every step's random draws are the global batch's,
+  /// of which it keeps its rows (so every rank's generator stays that of one process at the
+  /// global batch); every step's gradients are averaged over the ranks (in buckets, after
+  /// the step's backward pass and before its update: a GAN's D and G steps each their own
+  /// group's); eval_all() splits each batch over the ranks and sums over them; iterations
+  /// run eagerly (no CUDA graph). Batchnorm normalises with each rank's own rows.
+  void set_data_parallel(dist::ProcessGroup& group);
+  /// Rank 0's parameters, buffers and EMA weights into every rank's (data-parallel start).
+  void broadcast_state();
+  /// Rank 0's buffers (batchnorm's running statistics, which each rank keeps from its own
+  /// rows) into every rank's, before a data-parallel evaluation.
+  void broadcast_buffers();
+
   ParamStore& params() { return *params_; }
   torch::Device device() const { return device_; }
 
@@ -152,6 +169,7 @@ class Executor {
     int repeat;
     std::vector<DataField> inputs;  ///< the batch field of each routine input
     bool reads_x;                   ///< takes a fresh batch per run
+    dist::GradReducer* reducer = nullptr;  ///< data-parallel: averages its gradients
   };
 
   /// The capture of training iterations on CUDA: the graph once captured, the static
@@ -189,6 +207,10 @@ class Executor {
   void with_eval_weights(const std::function<void()>& fn);
   /// The eval graph's outputs summed over one batch (weights as they are).
   std::vector<double> batch_sums(const Data& batch);
+  /// batch_sums of this rank's rows of `batch` (data-parallel) and their count. A rank
+  /// with no rows (a last batch smaller than the world) runs the whole batch and counts
+  /// nothing, so that its evaluation stream draws what the others' draw.
+  std::pair<std::vector<double>, int64_t> shard_sums(const Data& batch);
 
   torch::Device device_;
   TrainConfig config_;
@@ -208,6 +230,8 @@ class Executor {
   std::string noise_schedule_text_;  ///< "cosine(steps: 1000, s: 0.008)"
   /// Throws RuntimeUserError when the archive's noise schedule is not this model's.
   void check_noise_schedule(torch::serialize::InputArchive& archive) const;
+  dist::ProcessGroup* group_ = nullptr;  ///< data-parallel training: this rank's group
+  std::vector<std::unique_ptr<dist::GradReducer>> reducers_;  ///< one per optimizer group
   at::Generator train_rng_;
   at::Generator eval_rng_;
   std::optional<Data> last_batch_;

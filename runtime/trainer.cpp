@@ -74,17 +74,24 @@ Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::Tr
   GENC_ASSERT(model && train_data_decl_, "train block names an unknown model or dataset");
   model_ = model;
   device_ = resolve_device(options_.device.empty() ? config_.device : options_.device);
+  BatchShard shard;
+  if (options_.group) {
+    shard = {options_.group->rank(), options_.group->world_size()};
+    device_ = options_.group->device();
+  }
 
   train_data_ = load(*train_data_decl_, options_, data_seed(config_.seed));
   const bool on_host = keep_on_host(train_data_, device_, options_.prefetch_from_host);
   if (on_host) {
     // Evaluation batches are copied to the device one at a time (Executor::batch_sums).
-    batcher_ = std::make_unique<PrefetchBatcher>(batched(train_data_), config_.batch, batch_seed(config_.seed), device_);
+    batcher_ = std::make_unique<PrefetchBatcher>(batched(train_data_), config_.batch, batch_seed(config_.seed), device_,
+                                                 PrefetchBatcher::kDepth, shard);
     data_note_ = fmt::format("training data ({:.1f} MiB) kept in host memory, batches prefetched to {}",
                              bytes_of(train_data_) / 1048576.0, device_.str());
   } else {
     train_data_ = to_device(train_data_, device_);
-    batcher_ = std::make_unique<Batcher>(batched(train_data_), config_.batch, batch_seed(config_.seed));
+    batcher_ = std::make_unique<Batcher>(batched(train_data_), config_.batch, batch_seed(config_.seed),
+                                         /*pinned=*/false, shard);
   }
   if (config_.eval.every > 0 && plan.eval) {
     const ir::Dataset* eval_decl = program.dataset(config_.eval_data);
@@ -94,6 +101,7 @@ Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::Tr
   }
   eval_batch_ = std::max<int64_t>(1, config_.batch / (plan.eval ? plan.eval->rows_per_example() : 1));
   executor_ = std::make_unique<Executor>(plan, *model, config_, device_);
+  if (options_.group) executor_->set_data_parallel(*options_.group);
   executor_->set_iteration_hook([this](const std::vector<StepMetrics>& m) { accumulate(m); });
 
   int64_t per_iteration = 0;
@@ -103,8 +111,10 @@ Trainer::Trainer(const ir::Program& program, size_t train_index, const lower::Tr
   total_steps_ = config_.steps ? *config_.steps : config_.epochs.value_or(1) * per_epoch;
   executor_->set_total_iterations(total_steps_);
 
-  make_dirs(options_.out_dir);
-  metrics_ = std::make_unique<MetricsLog>(options_.out_dir);
+  if (writer()) {
+    make_dirs(options_.out_dir);
+    metrics_ = std::make_unique<MetricsLog>(options_.out_dir);
+  }
   checkpoint_dir_ = under(options_.out_dir, config_.checkpoint_dir);
   sample_dir_ = under(options_.out_dir, config_.sample_dir);
 }
@@ -162,8 +172,17 @@ void Trainer::accumulate(const std::vector<StepMetrics>& metrics) {
 
 void Trainer::check_finite(int64_t step) {
   if (window_count_ == 0) return;
+  if (options_.group) {
+    // The window's sums become the means over the ranks (the global batch's): every rank
+    // then holds the same sums, and sums added later are averaged at the next check.
+    options_.group->all_reduce_sum(window_sums_, fmt::format("the all-reduce of the step metrics at step {}", step));
+    window_sums_.div_(options_.group->world_size());
+  }
   std::vector<double> sums = host_doubles(window_sums_);
   if (std::all_of(loss_slots_.begin(), loss_slots_.end(), [&](size_t i) { return std::isfinite(sums[i]); })) return;
+  // Every rank sees the same sums; rank 0 replays the run alone at the global batch (which
+  // data-parallel training equals) and reports.
+  if (!writer()) throw ReportedByRankZero("a loss became non-finite");
   std::string last_good = last_checkpoint_ ? "the last good checkpoint is " + *last_checkpoint_
                                            : "no checkpoint was written before it";
   NonFinite bad = replay(step);
@@ -243,6 +262,7 @@ void Trainer::save_window() {
 }
 
 std::vector<std::pair<std::string, double>> Trainer::evaluate() {
+  if (options_.group) executor_->broadcast_buffers();
   auto [sums, count] = executor_->eval_all(EvalBatches(eval_data_ ? *eval_data_ : train_data_, eval_batch_));
   const std::vector<std::string>& names = executor_->eval_outputs();
   std::vector<std::pair<std::string, double>> out;
@@ -251,6 +271,7 @@ std::vector<std::pair<std::string, double>> Trainer::evaluate() {
 }
 
 void Trainer::record(const MetricsRecord& r) {
+  if (!writer()) return;
   metrics_->append(r);
   std::vector<std::pair<std::string, double>> values = {{"loss", r.loss}};
   values.insert(values.end(), r.extra.begin(), r.extra.end());
@@ -258,6 +279,7 @@ void Trainer::record(const MetricsRecord& r) {
 }
 
 void Trainer::write_samples(const std::string& tag, int64_t step) {
+  if (!writer()) return;  // sampling draws from a stream of its own: the other ranks skip it
   Data s = executor_->sample(config_.sample_n, mix_seed(config_.seed, kSamples));
   const std::vector<std::string> files = default_sample_files(s.x, (std::filesystem::path(sample_dir_) / tag).string(), train_data_decl_);
   if (files.empty()) return;
@@ -269,20 +291,23 @@ void Trainer::write_samples(const std::string& tag, int64_t step) {
 }
 
 std::string Trainer::save(int64_t step) {
-  make_dirs(checkpoint_dir_);
+  if (writer()) make_dirs(checkpoint_dir_);
   CheckpointMeta meta{options_.source_path, options_.source_text, options_.overrides, model_->name, step,
                       batcher_->state().epoch};
   run_state_.batcher = batcher_->state();
   save_window();
   std::string path = checkpoint_path(checkpoint_dir_, step);
-  save_checkpoint(path, *executor_, run_state_, meta);
+  // Rank 0's state is the run's: parameters, optimizer states, random stream, batch order
+  // and metric sums are the same on every rank (batchnorm statistics are rank 0's).
+  if (writer()) save_checkpoint(path, *executor_, run_state_, meta);
   last_checkpoint_ = path;
   return path;
 }
 
 TrainSummary Trainer::run() {
   started_ = std::chrono::steady_clock::now();
-  events_ = std::make_unique<EventsFile>(options_.out_dir, executor_->iteration());
+  if (options_.group) executor_->broadcast_state();
+  if (writer()) events_ = std::make_unique<EventsFile>(options_.out_dir, executor_->iteration());
   std::optional<Progress> progress;
   if (options_.progress)
     progress.emplace(total_steps_, *options_.progress, false);

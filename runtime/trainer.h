@@ -47,8 +47,13 @@ struct TrainerOptions {
   /// to the device; otherwise that is done only on a GPU whose free memory is less than
   /// twice the data's size (the data then stay resident on the device).
   bool prefetch_from_host = false;
-  /// Asked after every iteration; true stops the run there with a checkpoint (Ctrl-C).
+  /// Asked after every iteration; true stops the run there with a checkpoint (Ctrl-C). In
+  /// data-parallel training every rank must give the same answer (ProcessGroup::any).
   std::function<bool()> stop_requested;
+  /// Data-parallel training: this process is one rank of `group` (null: it trains alone).
+  /// Each rank trains on its rows of every batch (the train block's batch is the global
+  /// one), on the GPU of its local rank; only rank 0 writes files and progress.
+  dist::ProcessGroup* group = nullptr;
 };
 
 /// What a finished run reports.
@@ -122,6 +127,8 @@ class Trainer {
   void write_samples(const std::string& tag, int64_t step);
   std::string save(int64_t step);
   std::vector<std::string> metric_names(const std::vector<StepMetrics>& m) const;
+  /// Whether this process writes the run's files: alone, or as rank 0.
+  bool writer() const { return options_.group == nullptr || options_.group->rank() == 0; }
   /// The window's sums and count as a checkpoint stores them.
   void save_window();
 

@@ -12,6 +12,7 @@ packages=(
   fortunes  # text for the byte-level GPT (examples/text_gpt.gen)
   graphviz chromium  # genc report: the model graph's SVG; the browser its e2e test renders the page in
   clang-14 libclang-rt-14-dev  # scripts/sanitize.sh and the libFuzzer targets (tests/fuzz)
+  libgloo-dev  # the Gloo headers of LibTorch's ProcessGroupGloo: genc run --devices N on CPUs
 )
 
 missing=()

@@ -25,9 +25,13 @@ at::Tensor epoch_permutation(int64_t n, uint64_t seed, int64_t epoch) {
   return perm;
 }
 
-Batcher::Batcher(Data data, int64_t batch_size, uint64_t seed, bool pinned)
+Batcher::Batcher(Data data, int64_t batch_size, uint64_t seed, bool pinned, BatchShard shard)
     : data_(std::move(data)), batch_size_(batch_size), seed_(seed), pinned_(pinned) {
   GENC_ASSERT(batch_size_ > 0, "Batcher: batch size must be positive");
+  GENC_ASSERT(shard.world > 0 && shard.rank >= 0 && shard.rank < shard.world && batch_size_ % shard.world == 0,
+              "Batcher: the shard must split the batch evenly");
+  shard_rows_ = batch_size_ / shard.world;
+  shard_begin_ = shard.rank * shard_rows_;
   batches_per_epoch_ = data_.size() / batch_size_;
   if (batches_per_epoch_ == 0)
     throw RuntimeUserError(fmt::format("the dataset has {} examples, fewer than one batch of {}", data_.size(), batch_size_));
@@ -65,7 +69,7 @@ void BatchSource::next_into(Data& into) {
 }
 
 at::Tensor Batcher::take_index() {
-  at::Tensor index = order_.narrow(0, state_.batch * batch_size_, batch_size_);
+  at::Tensor index = order_.narrow(0, state_.batch * batch_size_ + shard_begin_, shard_rows_);
   if (++state_.batch == batches_per_epoch_) {
     ++state_.epoch;
     state_.batch = 0;

@@ -18,6 +18,14 @@ struct BatcherState {
   bool operator==(const BatcherState& o) const { return epoch == o.epoch && batch == o.batch; }
 };
 
+/// This process's part of every training batch in data-parallel training: of each batch of
+/// B examples, rows [rank * B / world, (rank + 1) * B / world) (world divides B), so that the
+/// processes together see one process's batches, in its order.
+struct BatchShard {
+  int rank = 0;
+  int world = 1;
+};
+
 /// Where a run's training batches come from: endless, shuffled, resumable from a BatcherState.
 /// Batcher gathers them where the data lie; PrefetchBatcher (prefetch.h) gathers them on the
 /// host in a thread and copies them to the device.
@@ -44,13 +52,15 @@ class Batcher : public BatchSource {
  public:
   /// Throws RuntimeUserError if `data` holds fewer examples than one batch. With
   /// `pinned`, batches of host data are gathered into page-locked memory (so that a copy
-  /// to a GPU can run without blocking the host).
-  Batcher(Data data, int64_t batch_size, uint64_t seed, bool pinned = false);
+  /// to a GPU can run without blocking the host). With `shard`, each batch is this
+  /// process's rows of it (states and epochs stay those of the whole batches).
+  Batcher(Data data, int64_t batch_size, uint64_t seed, bool pinned = false, BatchShard shard = {});
 
   Data next() override;
   /// One gather straight into `into` when it is on the data's device.
   void next_into(Data& into) override;
 
+  /// The whole batch's size (a shard's batches hold batch_size() / world of its rows).
   int64_t batch_size() const override { return batch_size_; }
   int64_t batches_per_epoch() const override { return batches_per_epoch_; }
   BatcherState state() const override { return state_; }
@@ -68,6 +78,7 @@ class Batcher : public BatchSource {
   int64_t batch_size_;
   uint64_t seed_;
   bool pinned_;
+  int64_t shard_begin_, shard_rows_;  ///< this process's rows of each batch
   int64_t batches_per_epoch_;
   BatcherState state_;
   at::Tensor order_;  ///< the permutation of state_.epoch, int64 on the data's device

@@ -5,8 +5,9 @@
 
 namespace genc::runtime {
 
-PrefetchBatcher::PrefetchBatcher(Data host_data, int64_t batch_size, uint64_t seed, c10::Device device, size_t depth)
-    : batcher_(std::move(host_data), batch_size, seed, /*pinned=*/device.is_cuda()),
+PrefetchBatcher::PrefetchBatcher(Data host_data, int64_t batch_size, uint64_t seed, c10::Device device, size_t depth,
+                                 BatchShard shard)
+    : batcher_(std::move(host_data), batch_size, seed, /*pinned=*/device.is_cuda(), shard),
       device_(device),
       depth_(depth),
       delivered_(batcher_.state()) {

@@ -20,8 +20,12 @@ namespace genc::runtime {
 /// `depth` batches ahead by a worker thread and delivered on `device`.
 class PrefetchBatcher : public BatchSource {
  public:
-  /// `host_data` must be in CPU memory; batches are pinned when `device` is a GPU.
-  PrefetchBatcher(Data host_data, int64_t batch_size, uint64_t seed, c10::Device device, size_t depth = 2);
+  /// How many batches the worker gathers ahead by default.
+  static constexpr size_t kDepth = 2;
+  /// `host_data` must be in CPU memory; batches are pinned when `device` is a GPU; `shard`
+  /// as for Batcher.
+  PrefetchBatcher(Data host_data, int64_t batch_size, uint64_t seed, c10::Device device, size_t depth = kDepth,
+                  BatchShard shard = {});
   ~PrefetchBatcher() override;
   PrefetchBatcher(const PrefetchBatcher&) = delete;
   PrefetchBatcher& operator=(const PrefetchBatcher&) = delete;

@@ -54,8 +54,9 @@ class DropoutKernel : public Kernel {
       f.slots[out_] = x;
       return;
     }
-    at::Tensor keep = f.random(x.options(), [&](const at::TensorOptions& o) {
-      return at::empty_like(x, o).bernoulli_(1.0 - p_, *f.generator);
+    at::Tensor keep = f.random(x.sizes().vec(), x.options(), [&](at::IntArrayRef s, const at::TensorOptions& o) {
+      // x's own memory layout when the draw is x's size (outside a shard: as it always was).
+      return (s == x.sizes() ? at::empty_like(x, o) : at::empty(s, o)).bernoulli_(1.0 - p_, *f.generator);
     });
     f.slots[out_] = x * keep.div_(1.0 - p_);
   }

@@ -279,7 +279,9 @@ class FixedStepKernel : public Kernel {
         break;
       }
       default: {  // dequantize: y = (x (levels-1) + u) / levels, u ~ U(0,1)
-        at::Tensor u = f.random(x.options(), [&](const at::TensorOptions& o) { return at::rand(x.sizes(), *f.generator, o); });
+        at::Tensor u = f.random(x.sizes().vec(), x.options(), [&](at::IntArrayRef s, const at::TensorOptions& o) {
+          return at::rand(s, *f.generator, o);
+        });
         f.slots[y_] = (x * (levels_ - 1) + u) / levels_;
         f.slots[logdet_] = zero - static_cast<double>(numel_) * std::log(levels_);
         break;

@@ -13,18 +13,42 @@
 
 namespace genc::runtime {
 
+/// Which rows of a global batch a graph computes in data-parallel training: its `batch`
+/// rows are rows [begin, begin + batch) of a batch of `global` rows (global 0: the whole batch).
+struct Shard {
+  int64_t begin = 0;
+  int64_t global = 0;
+};
+
 /// Per-run state shared by the kernels of one graph.
 struct Frame {
   std::vector<at::Tensor> slots;  ///< one per node result; row 0 of every tensor is the batch
   int64_t batch = 0;              ///< rows of the data batch (or the requested sample count)
   bool training = true;           ///< batchnorm statistics, dropout, spectral-norm iteration
   at::Generator* generator = nullptr;
+  Shard shard;                    ///< this process's rows of the global batch
 
-  /// `draw(options)`, a random draw from `generator` for a tensor of `options`, made where
-  /// the generator lives and copied when that is another device (an executor on a GPU that
-  /// draws the CPU's numbers, as the device-agreement tests do). No copy on one device.
+  /// `draw(shape, options)`, a random draw from `generator` of a tensor of `shape` (row 0:
+  /// the batch rows, or 1 for a value shared by the batch) and `options`, made where the
+  /// generator lives and copied when that is another device (an executor on a GPU that
+  /// draws the CPU's numbers, as the device-agreement tests do). In a shard the draw is made
+  /// for the global batch and the shard's rows are kept: every process draws what one
+  /// process at the global batch draws, so data-parallel training equals it.
   template <class Draw>
-  at::Tensor random(const at::TensorOptions& options, Draw draw) const {
+  at::Tensor random(std::vector<int64_t> shape, const at::TensorOptions& options, Draw draw) const {
+    const int64_t rows = shape.empty() ? 0 : shape[0];
+    const bool split = shard.global > 0 && batch > 0 && rows > 0 && !(rows == 1 && batch > 1) &&
+                       rows * shard.global % batch == 0 && rows * shard.begin % batch == 0;
+    if (split) shape[0] = rows * shard.global / batch;
+    const bool here = generator->device() == options.device();
+    at::Tensor t = draw(at::IntArrayRef(shape), here ? options : options.device(generator->device()));
+    if (split) t = t.narrow(0, rows * shard.begin / batch, rows);
+    return here ? t : t.to(options.device());
+  }
+  /// `draw(options)` for draws whose rows cannot be split (a sampler's tokens, drawn from
+  /// each row's own probabilities): only in graphs that are not sharded.
+  template <class Draw>
+  at::Tensor random_unsharded(const at::TensorOptions& options, Draw draw) const {
     if (generator->device() == options.device()) return draw(options);
     return draw(options.device(generator->device())).to(options.device());
   }

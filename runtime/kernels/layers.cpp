@@ -224,9 +224,10 @@ class AttentionKernel : public Kernel {
     q = split_heads(q), k = split_heads(k), v = split_heads(v);
     at::Tensor keep;  // dropout of the probabilities, with the frame's generator
     if (f.training && dropout_ > 0.0) {
-      keep = f.random(q.options(), [&](const at::TensorOptions& o) {
-        return at::empty({q.size(0), heads_, q.size(2), k.size(2)}, o).bernoulli_(1.0 - dropout_, *f.generator);
-      });
+      keep = f.random({q.size(0), heads_, q.size(2), k.size(2)}, q.options(),
+                      [&](at::IntArrayRef s, const at::TensorOptions& o) {
+                        return at::empty(s, o).bernoulli_(1.0 - dropout_, *f.generator);
+                      });
       keep.div_(1.0 - dropout_);
     }
     at::Tensor o = compat::scaled_dot_product_attention(q, k, v, causal_, mask_, keep);

@@ -35,14 +35,18 @@ class RandomKernel : public Kernel {
     shape_[0] = f.batch * num_ / den_;
     switch (op_) {
       case Op::Randn:
-        f.slots[out_] = f.random(options_, [&](const at::TensorOptions& o) { return at::randn(shape_, *f.generator, o); });
+        f.slots[out_] = f.random(shape_, options_, [&](at::IntArrayRef s, const at::TensorOptions& o) {
+          return at::randn(s, *f.generator, o);
+        });
         break;
       case Op::RandUniform:
-        f.slots[out_] = f.random(options_, [&](const at::TensorOptions& o) { return at::rand(shape_, *f.generator, o); });
+        f.slots[out_] = f.random(shape_, options_, [&](at::IntArrayRef s, const at::TensorOptions& o) {
+          return at::rand(s, *f.generator, o);
+        });
         break;
       default:
-        f.slots[out_] = f.random(options_, [&](const at::TensorOptions& o) {
-          return at::randint(classes_, shape_, *f.generator, o);
+        f.slots[out_] = f.random(shape_, options_, [&](at::IntArrayRef s, const at::TensorOptions& o) {
+          return at::randint(classes_, s, *f.generator, o);
         });
         break;
     }
@@ -65,7 +69,9 @@ class DropLabelKernel : public Kernel {
         options_(at::TensorOptions(s.device).dtype(at::kFloat)) {}
   void run(Frame& f) override {
     const at::Tensor& y = f.slots[in_];
-    at::Tensor u = f.random(options_, [&](const at::TensorOptions& o) { return at::rand({y.size(0)}, *f.generator, o); });
+    at::Tensor u = f.random({y.size(0)}, options_, [&](at::IntArrayRef s, const at::TensorOptions& o) {
+      return at::rand(s, *f.generator, o);
+    });
     f.slots[out_] = at::where(u < p_, at::full_like(y, null_), y);
   }
 
@@ -136,7 +142,7 @@ class SamplePositionKernel : public Kernel {
       at::Tensor drop = (sorted.cumsum(-1) - sorted) >= top_p_;
       probs = probs.scatter(-1, order, sorted.masked_fill(drop, 0.0));
     }
-    at::Tensor draw = f.random(probs.options(), [&](const at::TensorOptions& o) {
+    at::Tensor draw = f.random_unsharded(probs.options(), [&](const at::TensorOptions& o) {
       return at::multinomial(probs.to(o.device()), 1, false, *f.generator);
     });
     f.slots[out_] = f.slots[tokens_].index_copy(1, t, draw);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compiler/pipeline/pipeline.h"
+#include "runtime/dist/dist_env.h"
 #include "runtime/run/run_settings.h"
 #include "runtime/run/training.h"
 
@@ -18,10 +19,12 @@ struct PreparedRun {
   std::string device;                      ///< "" : the train block's
   std::string out;                         ///< OUT
   std::optional<std::string> resume_from;  ///< the checkpoint to continue
+  std::optional<dist::DistEnv> dist;       ///< data-parallel: this process's place in the run
 };
 
 /// Plans the run (plan_run), compiles it and applies its settings (apply_run_settings).
-/// Null after reporting diagnostics in `c`; throws RuntimeUserError for other problems.
+/// Null after reporting diagnostics in `c`; throws RuntimeUserError for other problems (a
+/// --devices count that does not divide the batch among them).
 std::optional<PreparedRun> prepare_run(pipeline::Compilation& c, const RunRequest& request);
 
 /// Trains `run` into its OUT and reports the result on `log`:
@@ -42,6 +45,9 @@ struct RunTarget {
   std::string device;                      ///< "" : the train block's
   std::string out;                         ///< OUT
   std::optional<std::string> resume_from;  ///< the checkpoint to continue
+  /// Data-parallel training: this process joins the run's process group first, trains its
+  /// rows of every batch, and only rank 0 writes OUT and prints.
+  std::optional<dist::DistEnv> dist;
 };
 
 /// execute_run of `t` with `config` in place of its own (a sweep trains one compiled

@@ -27,6 +27,7 @@ struct RunRequest {
   std::string out;     ///< OUT; empty: runs/MODEL
   std::string resume;  ///< the OUT of a run to continue from its latest checkpoint; empty: a fresh run
   std::vector<std::string> sets;  ///< --set model.param=value, as written
+  int devices = 0;  ///< --devices N: data-parallel over N processes (0: not asked for)
 };
 
 /// What to train, resolved from the request (and, when resuming, from OUT).

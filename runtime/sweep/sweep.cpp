@@ -83,7 +83,7 @@ int train_one(const SweepRequest& r, const Compiled& c, const RunState& run, con
   fresh.device = r.device;
   TrainConfig config = c.training->config;
   std::string device = apply_run_settings(fresh, std::nullopt, config);
-  return execute_training(*c.training, config, {device, dir, std::nullopt}, log);
+  return execute_training(*c.training, config, {device, dir, std::nullopt, std::nullopt}, log);
 }
 
 SweepState initial_state(const SweepRequest& r, const Grid& grid, const std::vector<Compiled>& compiled,

@@ -12,6 +12,9 @@ namespace genc::cli {
 int guard_runtime(Session& session, const std::function<int()>& command) {
   try {
     return command();
+  } catch (const runtime::ReportedByRankZero&) {
+    session.finish();
+    return 1;  // rank 0 of the data-parallel run says it
   } catch (const runtime::RuntimeUserError& e) {
     std::cerr << "genc: error: " << e.what() << "\n";
     session.finish();
