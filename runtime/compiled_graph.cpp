@@ -7,7 +7,7 @@
 //    divides. Operand-free nodes take theirs from their users (reverse pass), so noise
 //    drawn for a repeated batch has the repeated number of rows; the rest default to 1.
 // 3. Gradient recording: a node records when it owns trainable parameters, is a
-//    grad_input (or an input, when asked), or reads a recording value (detach stops it).
+//    grad_input (or an input named recording), or reads a recording value (detach stops it).
 // 4. Last uses: each slot is released after the last kernel reading it (outputs never).
 #include "runtime/compiled_graph.h"
 
@@ -43,7 +43,7 @@ Rows through(Op op, const ir::Attrs& attrs, Rows in, bool forward) {
 }  // namespace
 
 CompiledGraph::CompiledGraph(const lower::Routine& routine, ParamStore& params,
-                             const std::set<std::string>* trainable, bool input_grads)
+                             const std::set<std::string>* trainable, const std::set<std::string>& recording_inputs)
     : name_(routine.name),
       output_names_(routine.outputs),
       input_slots_(routine.inputs.size(), -1),
@@ -94,7 +94,7 @@ CompiledGraph::CompiledGraph(const lower::Routine& routine, ParamStore& params,
     const ir::Node& n = g.node(id);
     bool r = false;
     if (trainable) {
-      r = n.op == Op::GradInput || (n.op == Op::Input && input_grads) ||
+      r = n.op == Op::GradInput || (n.op == Op::Input && recording_inputs.count(ir::attr_string(n.attrs, "name"))) ||
           (ir::has_flag(n.op, ir::kParams) && trainable->count(n.name));
       for (const ir::ValueRef& in : n.inputs) r = r || records[in.node];
       if (n.op == Op::Detach) r = false;

@@ -22,12 +22,13 @@ class CompiledGraph {
  public:
   /// Compiles `routine` against `params` (kernels hold its tensors). `trainable` names
   /// the parameter nodes whose gradients will be asked for: a node that depends on none
-  /// of them (and on no grad_input) runs without autograd recording, so a D step does not
-  /// record the generator it detaches. Null means no gradients at all (eval, sampling).
-  /// With `input_grads`, gradients with respect to the inputs are recorded as well
-  /// (inputs count as recording values; needs a non-null `trainable`).
+  /// of them (and on no grad_input) runs without autograd recording, so a step records
+  /// only what its gradients go through. Null means no gradients at all (eval, sampling).
+  /// The inputs named in `recording_inputs` count as recording values (needs a non-null
+  /// `trainable`): gradients flow back through them (a value handed on by an earlier step
+  /// with its autograd history, or inputs whose own gradients are wanted).
   CompiledGraph(const lower::Routine& routine, ParamStore& params, const std::set<std::string>* trainable,
-                bool input_grads = false);
+                const std::set<std::string>& recording_inputs = {});
 
   /// Runs every kernel. `inputs[i]` feeds the routine's input i (`input_names()[i]`);
   /// `batch` is the batch size (the data's rows, or the sample count of a routine without

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "compiler/lower/schedule.h"
+#include "compiler/lower/step_handoff.h"
 #include "compiler/support/diagnostics.h"
 #include "runtime/compat.h"
 #include "runtime/data/rng.h"
@@ -45,12 +46,12 @@ std::vector<at::Tensor> bind_inputs(const Data& batch, const std::vector<DataFie
   return out;
 }
 
-/// The batch mean of each of `graph`'s outputs, as float64 on the device. On the CPU one
-/// float mean per output (the order of additions every loss trace was recorded with); on a
-/// GPU, where each kernel launch counts, the per-example outputs stacked and averaged in two.
-at::Tensor batch_means(const CompiledGraph& graph, const at::Device& device) {
+/// The batch mean of each of `graph`'s outputs `which`, as float64 on the device. On the CPU
+/// one float mean per output (the order of additions every loss trace was recorded with); on
+/// a GPU, where each kernel launch counts, the per-example outputs stacked and averaged in two.
+at::Tensor batch_means(const CompiledGraph& graph, const std::vector<size_t>& which, const at::Device& device) {
   std::vector<at::Tensor> outputs;
-  for (size_t i = 0; i < graph.output_names().size(); ++i) outputs.push_back(graph.output(i).detach());
+  for (size_t i : which) outputs.push_back(graph.output(i).detach());
   bool stackable = std::all_of(outputs.begin(), outputs.end(),
                                [&](const at::Tensor& t) { return t.sizes() == outputs[0].sizes(); });
   if (device.is_cuda() && stackable) return at::stack(outputs).flatten(1).mean(1, /*keepdim=*/false, at::kDouble);
@@ -107,16 +108,7 @@ Executor::Executor(const lower::TrainingProgram& program, const ir::Model& model
     at::TensorOptions f32 = at::TensorOptions().dtype(at::kFloat).device(device);
     loss_scale_ = LossScale{at::full({}, 65536.0, f32), at::zeros({}, f32.dtype(at::kInt)), at::zeros({}, f32)};
   }
-  for (const lower::Step& s : program.steps) {
-    const lower::OptimizerGroup* group = program.optimizer(s.optimizer);
-    GENC_ASSERT(group, "step " + s.name + " names no optimizer group");
-    std::set<std::string> trainable(group->params.begin(), group->params.end());
-    GroupOptimizer* opt = nullptr;
-    for (auto& o : optimizers_)
-      if (o->name() == s.optimizer) opt = o.get();
-    steps_.push_back({std::make_unique<CompiledGraph>(s, *params_, &trainable), opt, s.repeat, data_fields(s),
-                      s.reads("x"), /*reducer=*/nullptr});
-  }
+  for (size_t k = 0; k < program.steps.size(); ++k) add_step(program, k);
   if (program.eval) {
     eval_ = std::make_unique<CompiledGraph>(*program.eval, *params_, nullptr);
     eval_inputs_ = data_fields(*program.eval);
@@ -168,6 +160,48 @@ void Executor::broadcast_buffers() {
   if (!buffers.empty()) group_->broadcast(buffers, "the broadcast of rank 0's batchnorm statistics");
 }
 
+void Executor::add_step(const lower::TrainingProgram& program, size_t index) {
+  const lower::Step& s = program.steps[index];
+  StepRun run;
+  run.repeat = s.repeat;
+  run.reads_x = s.reads("x");
+  for (auto& o : optimizers_)
+    if (o->name() == s.optimizer) run.optimizer = o.get();
+  GENC_ASSERT(run.optimizer, "step " + s.name + " names no optimizer group");
+  std::set<std::string> handed_in;
+  for (const std::string& name : s.inputs) {
+    StepInput in;
+    if (std::optional<lower::Handoff> h = lower::handoff_of(name)) {
+      for (size_t k = 0; k < index; ++k) {
+        if (program.steps[k].name != h->step) continue;
+        in.from = steps_[k].graph.get();
+        in.output = static_cast<size_t>(program.steps[k].output_index(h->output));
+      }
+      GENC_ASSERT(in.from, "step " + s.name + " reads " + name + ", which no earlier step makes");
+      handed_in.insert(name);
+    } else {
+      in.field = data_field(s.name, name);
+    }
+    run.inputs.push_back(in);
+  }
+  for (size_t i = 0; i < s.outputs.size(); ++i) {
+    if (lower::handed_on(program, index, s.outputs[i])) continue;
+    run.metrics.push_back(i);
+    run.metric_names.push_back(s.outputs[i]);
+  }
+  // Its group's parameters and those of the later steps that differentiate what it hands on.
+  std::set<std::string> recorded = lower::recorded_params(program, index);
+  run.graph = std::make_unique<CompiledGraph>(s, *params_, &recorded, handed_in);
+  steps_.push_back(std::move(run));
+}
+
+std::vector<at::Tensor> Executor::step_inputs(const StepRun& s, const Data& batch) const {
+  std::vector<at::Tensor> out;
+  out.reserve(s.inputs.size());
+  for (const StepInput& in : s.inputs) out.push_back(in.from ? in.from->output(in.output) : field(batch, in.field));
+  return out;
+}
+
 void Executor::use_cpu_random_stream() {
   train_rng_ = compat::make_generator(at::kCPU, mix_seed(config_.seed, kTrain));
   capture_.reset();
@@ -203,7 +237,7 @@ std::optional<std::string> Executor::run_step(StepRun& s, const NextBatch& next_
   if (trace && !all_finite(s.optimizer->params()))
     fault = "its parameters were already non-finite before it (an earlier update diverged: a lower learning "
             "rate or clip_grad may help)";
-  std::vector<at::Tensor> inputs = bind_inputs(batch, s.inputs);
+  std::vector<at::Tensor> inputs = step_inputs(s, batch);
   if (group_) s.graph->set_shard({group_->rank() * batch.size(), group_->world_size() * batch.size()});
   std::optional<compat::CudaAutocast> autocast;
   if (autocast_) autocast.emplace(*autocast_);
@@ -250,12 +284,12 @@ std::vector<StepMetrics> Executor::iteration_body(const NextBatch& next_batch, s
   for (StepRun& s : steps_) {
     StepMetrics m;
     m.step = s.graph->name();
-    m.names = s.graph->output_names();
+    m.names = s.metric_names;
     for (int r = 0; r < s.repeat; ++r) {
       std::optional<std::string> fault = run_step(s, next_batch, trace != nullptr);
       if (fault && trace && !*trace) *trace = "step '" + m.step + "': " + *fault;
     }
-    m.values = batch_means(*s.graph, device_);
+    m.values = batch_means(*s.graph, s.metrics, device_);
     out.push_back(std::move(m));
   }
   if (ema_) ema_->update();

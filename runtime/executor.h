@@ -27,9 +27,9 @@
 
 namespace genc::runtime {
 
-/// The batch means of one step's outputs in its last run of an iteration. They stay on
-/// the executor's device (reading them is a host sync: the Trainer does it at log
-/// intervals, not per step).
+/// The batch means of one step's metric outputs (not those it hands on to later steps) in
+/// its last run of an iteration. They stay on the executor's device (reading them is a host
+/// sync: the Trainer does it at log intervals, not per step).
 struct StepMetrics {
   std::string step;                  ///< the step's name ("elbo", "D", "G", ...)
   std::vector<std::string> names;    ///< output names; names[0] is "loss"
@@ -83,7 +83,8 @@ class Executor {
 
   /// One training iteration: every step in program order, each `repeat` times. A step
   /// that reads x takes a fresh batch per run; one that does not reuses the last batch's
-  /// size and labels. Each run: forward in training mode, gradient of the batch-mean
+  /// size and labels, and values an earlier step hands on (lower/step_handoff.h) come from
+  /// that step's last run. Each run: forward in training mode, gradient of the batch-mean
   /// loss with respect to the step's optimizer group only, schedule, clipping, update.
   /// Then the EMA (if any) is updated. Returns one StepMetrics per step.
   /// `fill`, when given, refills a captured iteration's input buffers from the same sequence.
@@ -163,12 +164,22 @@ class Executor {
   const at::Tensor& noise_schedule() const { return noise_schedule_; }
 
  private:
+  /// Where a step input comes from: a field of the batch, or (`from` set) output `output`
+  /// of an earlier step's last run in this iteration, a tensor kept in that step's graph
+  /// between the steps (also inside a captured iteration: nothing reads it on the host).
+  struct StepInput {
+    DataField field = DataField::X;
+    const CompiledGraph* from = nullptr;
+    size_t output = 0;
+  };
   struct StepRun {
     std::unique_ptr<CompiledGraph> graph;
-    GroupOptimizer* optimizer;
-    int repeat;
-    std::vector<DataField> inputs;  ///< the batch field of each routine input
-    bool reads_x;                   ///< takes a fresh batch per run
+    GroupOptimizer* optimizer = nullptr;
+    int repeat = 1;
+    std::vector<StepInput> inputs;  ///< by routine input
+    bool reads_x = false;           ///< takes a fresh batch per run
+    std::vector<size_t> metrics;    ///< the outputs that are metrics (not handed on), [0] the loss
+    std::vector<std::string> metric_names;
     dist::GradReducer* reducer = nullptr;  ///< data-parallel: averages its gradients
   };
 
@@ -186,6 +197,10 @@ class Executor {
     at::Tensor scale, growth_tracker, found_inf;
   };
 
+  /// Compiles program.steps[index] (its inputs bound to the batch or to earlier steps).
+  void add_step(const lower::TrainingProgram& program, size_t index);
+  /// The tensors of `s`'s inputs for a run on `batch`.
+  std::vector<at::Tensor> step_inputs(const StepRun& s, const Data& batch) const;
   /// One run of `s` on a fresh or the last batch: forward, gradient, update. With
   /// `trace`, checks every result and returns what went non-finite first.
   std::optional<std::string> run_step(StepRun& s, const NextBatch& next_batch, bool trace);

@@ -2,23 +2,33 @@
 // with its own optimizer, and its sample graph.
 //
 // 1. Step D (optimizer D, run d_steps times per iteration, a fresh batch each): z ~ N(0,I),
-//    fake = detach(G(z)); loss = l_real(D(x)) + l_fake(D(fake)), with l from `loss`
-//    (gan_loss op). wgan-gp adds gp * (|grad D(x_hat)| - 1)^2 at x_hat = fake + u (x - fake),
+//    fake = G(z) (recorded: the G step differentiates it), handed on as output "generated";
+//    loss = l_real(D(x)) + l_fake(D(detach(fake))), with l from `loss` (gan_loss op).
+//    wgan-gp adds gp * (|grad D(x_hat)| - 1)^2 at x_hat = f + u (x - f), f = detach(fake),
 //    u ~ U(0,1) per example, x_hat a gradient leaf (grad_input) so the penalty can be
 //    differentiated (grad_penalty, create_graph).
-// 2. Step G (optimizer G): z ~ N(0,I); loss = l_gen(D(G(z))). Gradients reach only G's
-//    parameters through the runtime's per-group gradient.
+// 2. Step G (optimizer G): no noise of its own; it reads the last D run's fake as input
+//    "D.generated" (step_handoff.h) and scores it with D as D's update left it: loss =
+//    l_gen(D(fake)), back-propagated through the D step's G(z) into G's parameters (only
+//    those: the runtime's per-group gradient). So G runs forward once per iteration, as in
+//    hand-written GAN loops (pytorch/examples' dcgan).
 // 3. Conditional models (generator and discriminator take `y: label of K` second) feed the
-//    data's y to both roles in both steps; the sample graph draws labels (rand_label).
+//    data's y to both roles in both steps; the G step's y is the last D run's batch's (a
+//    step without x reads the last batch taken), the labels its fake was generated for.
+//    The sample graph draws labels (rand_label).
 // 4. Sample: x = G(z[, y]), returning y as well when conditional.
 #include "compiler/lower/graph_builder.h"
 #include "compiler/lower/objectives.h"
+#include "compiler/lower/step_handoff.h"
 
 namespace genc::lower {
 namespace {
 
 using ir::Op;
 using ir::ValueRef;
+
+/// The D step's output that the G step reads: the fake batch it generated.
+const char* const kGenerated = "generated";
 
 struct Gan {
   const ir::Function* g;
@@ -50,7 +60,8 @@ Step d_step(const Gan& gan, SourceRange loc, int64_t d_steps, double gp) {
   ValueRef x = b.input("x", gan.x);
   std::optional<ValueRef> y;
   if (gan.y) y = b.input("y", *gan.y);
-  ValueRef fake = b.op(Op::Detach, {generate(b, gan, y)});
+  ValueRef generated = generate(b, gan, y);
+  ValueRef fake = b.op(Op::Detach, {generated});
   ValueRef real_score = discriminate(b, gan, x, y);
   ValueRef fake_score = discriminate(b, gan, fake, y);
   // One operand per statement: the node numbering must not depend on the C++ compiler's order.
@@ -69,6 +80,7 @@ Step d_step(const Gan& gan, SourceRange loc, int64_t d_steps, double gp) {
   b.output("real", sum_all(b, real_score));
   b.output("fake", sum_all(b, fake_score));
   if (penalty) b.output("gp", *penalty);
+  b.output(kGenerated, generated);
   Step step;
   static_cast<Routine&>(step) = b.finish(gan.d->name);
   step.optimizer = gan.d->name;
@@ -78,9 +90,10 @@ Step d_step(const Gan& gan, SourceRange loc, int64_t d_steps, double gp) {
 
 Step g_step(const Gan& gan, SourceRange loc) {
   GraphBuilder b(loc);
+  ValueRef fake = b.input(handoff_input(gan.d->name, kGenerated), gan.x);
   std::optional<ValueRef> y;
   if (gan.y) y = b.input("y", *gan.y);
-  b.output("loss", gan_loss(b, gan, discriminate(b, gan, generate(b, gan, y), y), "gen"));
+  b.output("loss", gan_loss(b, gan, discriminate(b, gan, fake, y), "gen"));
   Step step;
   static_cast<Routine&>(step) = b.finish(gan.g->name);
   step.optimizer = gan.g->name;

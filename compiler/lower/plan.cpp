@@ -1,6 +1,8 @@
-// The plan's accessors: Routine, IterationTable, Loop and TrainingProgram lookups.
+// The plan's accessors: Routine, IterationTable, Loop and TrainingProgram lookups, and the
+// values steps hand on to later steps (step_handoff.h).
 #include <algorithm>
 
+#include "compiler/lower/step_handoff.h"
 #include "compiler/lower/training_program.h"
 #include "compiler/support/diagnostics.h"
 
@@ -89,5 +91,41 @@ const OptimizerGroup* TrainingProgram::optimizer(const std::string& name) const 
 
 std::vector<Routine*> TrainingProgram::routines() { return routines_of<Routine>(*this); }
 std::vector<const Routine*> TrainingProgram::routines() const { return routines_of<const Routine>(*this); }
+
+// --- step handoffs
+
+std::string handoff_input(const std::string& step, const std::string& output) { return step + "." + output; }
+
+std::optional<Handoff> handoff_of(const std::string& name) {
+  size_t dot = name.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == name.size()) return std::nullopt;
+  return Handoff{name.substr(0, dot), name.substr(dot + 1)};
+}
+
+bool handed_on(const TrainingProgram& program, size_t index, const std::string& output) {
+  const std::string name = handoff_input(program.steps.at(index).name, output);
+  for (size_t k = index + 1; k < program.steps.size(); ++k)
+    if (program.steps[k].reads(name)) return true;
+  return false;
+}
+
+std::set<std::string> recorded_params(const TrainingProgram& program, size_t index) {
+  std::set<std::string> out;
+  auto add_group = [&](const std::string& name) {
+    const OptimizerGroup* group = program.optimizer(name);
+    GENC_ASSERT(group, "no optimizer group " + name);
+    out.insert(group->params.begin(), group->params.end());
+  };
+  const Step& step = program.steps.at(index);
+  add_group(step.optimizer);
+  for (size_t k = index + 1; k < program.steps.size(); ++k) {
+    for (const std::string& output : step.outputs) {
+      if (!program.steps[k].reads(handoff_input(step.name, output))) continue;
+      add_group(program.steps[k].optimizer);
+      break;
+    }
+  }
+  return out;
+}
 
 }  // namespace genc::lower

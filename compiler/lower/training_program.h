@@ -19,11 +19,11 @@ namespace genc::lower {
 ///
 /// Conventions the runtime relies on:
 ///  - values enter through Input nodes with attrs {name, index}; `inputs[index]` is that
-///    name. The runtime binds them by name: data ("x", "y"), a loop's carried values and
-///    its per-iteration table columns;
-///  - results leave through Output nodes with attrs {name, index}; `outputs[index]` is
-///    that name. In step and eval routines every output is f32[] (one value per example)
-///    and output 0 is the loss the runtime averages over the batch;
+///    name. The runtime binds them by name: data ("x", "y"), a loop's carried values, its
+///    per-iteration table columns, and an earlier step's output "S.OUT" (step_handoff.h);
+///  - results leave through Output nodes with attrs {name, index}; `outputs[index]` is that
+///    name. In step and eval routines every output is f32[] per example (but for one that a
+///    later step reads) and output 0 is the loss the runtime averages over the batch;
 ///  - random ops (randn, rand, rand_label, dropout) draw per example of the batch the
 ///    routine runs on (that of its data, or the size asked of a routine without data).
 struct Routine {
@@ -95,8 +95,8 @@ struct OptimizerGroup {
 
 /// One optimisation step: run the routine, take the batch mean of output 0, and apply its
 /// gradient with respect to the group's parameters (and only those) with that group's
-/// optimizer. A step that reads "x" takes a fresh batch on each of its `repeat` runs; a
-/// step that does not reads "y" and the batch size from the last batch taken.
+/// optimizer. A step that reads "x" takes a fresh batch on each of its `repeat` runs; one
+/// that does not reads "y" and the batch size from the last batch taken (a GAN's G step: D's).
 struct Step : Routine {
   std::string optimizer;  ///< an OptimizerGroup's name
   int repeat = 1;         ///< runs per iteration (a GAN's d_steps)

@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
 #include "compiler/ir/verifier.h"
+#include "compiler/lower/step_handoff.h"
 
 namespace genc::lower {
 namespace {
@@ -43,8 +45,11 @@ bool check_routine(const Routine& r, std::vector<std::string>& errs) {
   return errs.size() == before;
 }
 
-void check_per_example_outputs(const Routine& r, std::vector<std::string>& errs) {
+/// Every output of `r` is f32[] per example, but those in `handed` (read by a later step).
+void check_per_example_outputs(const Routine& r, std::vector<std::string>& errs,
+                               const std::set<std::string>& handed = {}) {
   for (size_t i = 0; i < r.outputs.size(); ++i) {
+    if (handed.count(r.outputs[i])) continue;
     const ir::ValueType& t = r.output_type(i);
     if (t != ir::ValueType::tensor({}))
       errs.push_back(fmt::format("{}: output '{}' is {}, not one f32[] per example", r.name, r.outputs[i], t.str()));
@@ -102,12 +107,50 @@ void check_loop(const Loop& loop, std::vector<std::string>& errs) {
   if (loop.finish) check_reads(*loop.finish, env, nullptr, errs);
 }
 
+/// Each input "S.OUT" of step `index` names an output of an earlier step S, of its type;
+/// a handed-on output is not the loss (output 0). `well_formed[k]`: step k's structure holds.
+void check_handoffs(const TrainingProgram& p, size_t index, const std::vector<bool>& well_formed,
+                    std::vector<std::string>& errs) {
+  const Step& s = p.steps[index];
+  for (size_t i = 0; i < s.inputs.size(); ++i) {
+    std::optional<Handoff> h = handoff_of(s.inputs[i]);
+    if (!h) continue;
+    const Step* from = nullptr;
+    bool from_ok = false;
+    for (size_t k = 0; k < index; ++k) {
+      if (p.steps[k].name != h->step) continue;
+      from = &p.steps[k];
+      from_ok = well_formed[k];
+    }
+    int output = from ? from->output_index(h->output) : -1;
+    if (from && !from_ok) continue;  // reported with step S
+    if (output < 0) {
+      errs.push_back(fmt::format("{}: input '{}' names no output of an earlier step", s.name, s.inputs[i]));
+    } else if (output == 0) {
+      errs.push_back(fmt::format("{}: input '{}' is the loss of step {}", s.name, s.inputs[i], h->step));
+    } else if (from->output_type(static_cast<size_t>(output)) != s.input_type(i)) {
+      errs.push_back(fmt::format("{}: input '{}' is {}, but step {} makes {}", s.name, s.inputs[i],
+                                 s.input_type(i).str(), h->step,
+                                 from->output_type(static_cast<size_t>(output)).str()));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> verify_plan(const TrainingProgram& p) {
   std::vector<std::string> errs;
-  for (const Step& s : p.steps) {
-    if (check_routine(s, errs)) check_per_example_outputs(s, errs);
+  std::vector<bool> well_formed;
+  for (size_t k = 0; k < p.steps.size(); ++k) {
+    const Step& s = p.steps[k];
+    well_formed.push_back(check_routine(s, errs));
+    if (well_formed.back()) {
+      std::set<std::string> handed;
+      for (const std::string& o : s.outputs)
+        if (handed_on(p, k, o)) handed.insert(o);
+      check_per_example_outputs(s, errs, handed);
+      check_handoffs(p, k, well_formed, errs);
+    }
     if (!p.optimizer(s.optimizer)) errs.push_back(fmt::format("{}: no optimizer group '{}'", s.name, s.optimizer));
     if (s.repeat < 1) errs.push_back(fmt::format("{}: repeat {}", s.name, s.repeat));
   }

@@ -1,5 +1,6 @@
-// Helpers of the plan-vs-eager tests: run one compiled training step and compare its loss
-// and parameter gradients with LibTorch code written by hand on the same weights.
+// Helpers of the plan-vs-eager tests: run one compiled training step (fed what an earlier
+// step handed on) and compare its loss and parameter gradients with LibTorch code written by
+// hand on the same weights.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/lower/step_handoff.h"
 #include "runtime/compiled_graph.h"
 #include "runtime/param_store.h"
 #include "tests/unit/runtime/exec_test_util.h"
@@ -67,24 +69,38 @@ inline std::string producer(const ir::Model& m, const std::string& role, ir::Op 
   return "";
 }
 
-/// Runs step `s` on x (and labels y) and returns its batch-mean loss and its gradients with
-/// respect to the step's optimizer group.
+/// Runs step `s` of `p` on x (and labels y) as an iteration runs it, without updates: its
+/// batch-mean loss, its gradients with respect to the step's optimizer group, and the
+/// outputs it hands on to later steps (with their autograd history: it records what a later
+/// step differentiates). A step reading an earlier step's output takes it from `earlier`.
 struct StepResult {
   Tensor loss;
-  std::map<std::string, Tensor> grads;  ///< by full parameter name
+  std::map<std::string, Tensor> grads;   ///< by full parameter name
+  std::map<std::string, Tensor> handed;  ///< by the input name later steps read it as ("D.generated")
 };
 
 inline StepResult run_step(const lower::TrainingProgram& p, const lower::Step& s, ParamStore& ps, const Tensor& x,
-                           uint64_t seed, const Tensor& y = Tensor()) {
+                           uint64_t seed, const Tensor& y = Tensor(), const StepResult* earlier = nullptr) {
+  const size_t index = static_cast<size_t>(&s - p.steps.data());
   const lower::OptimizerGroup* group = p.optimizer(s.optimizer);
-  std::set<std::string> trainable(group->params.begin(), group->params.end());
-  CompiledGraph g(s, ps, &trainable);
-  at::Generator gen = cpu_gen(seed);
+  std::set<std::string> recorded = lower::recorded_params(p, index), handed_in;
   std::vector<Tensor> inputs;
-  for (const std::string& name : s.inputs) inputs.push_back(name == "x" ? x : y);
+  for (const std::string& name : s.inputs) {
+    if (lower::handoff_of(name)) {
+      EXPECT_TRUE(earlier && earlier->handed.count(name)) << s.name << " reads " << name;
+      handed_in.insert(name);
+      inputs.push_back(earlier ? earlier->handed.at(name) : Tensor());
+    } else {
+      inputs.push_back(name == "x" ? x : y);
+    }
+  }
+  CompiledGraph g(s, ps, &recorded, handed_in);
+  at::Generator gen = cpu_gen(seed);
   g.run(inputs, x.size(0), true, gen);
   StepResult r;
   r.loss = g.output(0).mean();
+  for (size_t i = 0; i < s.outputs.size(); ++i)
+    if (lower::handed_on(p, index, s.outputs[i])) r.handed[lower::handoff_input(s.name, s.outputs[i])] = g.output(i);
   std::map<const void*, std::string> name_of;
   for (auto& [name, t] : ps.named_parameters()) name_of[t.unsafeGetTensorImpl()] = name;
   std::vector<Tensor> params = ps.parameters(group->params);

@@ -1,5 +1,7 @@
 // GAN steps through the Executor: the D step changes only the discriminator's parameters,
-// the G step only the generator's; d_steps takes a fresh batch per critic step.
+// the G step only the generator's; d_steps takes a fresh batch per critic step; the G step
+// differentiates the D step's fakes (no noise of its own) as D's update left D, checked
+// against the same iteration written by hand in LibTorch.
 #include <gtest/gtest.h>
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -8,6 +10,7 @@
 
 #include "runtime/executor.h"
 #include "tests/unit/runtime/exec_test_util.h"
+#include "tests/unit/runtime/plan_vs_eager_util.h"
 
 namespace genc::runtime::testing {
 namespace {
@@ -62,13 +65,21 @@ TEST_F(GanSteps, DiscriminatorStepUpdatesOnlyDiscriminatorParameters) {
   EXPECT_EQ(d, 8);
 }
 
+// (The G step reads the D step's fakes, so it runs after one: the D parameters after both
+// steps are those after the D step alone, from the same seed and batch.)
 TEST_F(GanSteps, GeneratorStepUpdatesOnlyGeneratorParameters) {
-  Executor e(only(1), compiled->model(), config, at::kCPU);
-  auto before = snapshot(e);
-  e.train_iteration([] { return batch(1); });
-  auto [g, d] = changed(e, before);
+  Executor both(program, compiled->model(), config, at::kCPU), d_only(only(0), compiled->model(), config, at::kCPU);
+  auto before = snapshot(both);
+  both.train_iteration([] { return batch(1); });
+  d_only.train_iteration([] { return batch(1); });
+  auto [g, d] = changed(both, before);
   EXPECT_EQ(g, 10);
-  EXPECT_EQ(d, 0);
+  EXPECT_EQ(d, 8);
+  auto after_d = snapshot(d_only);
+  int differ = 0;
+  for (auto& [name, t] : both.params().named_parameters())
+    if (name[0] == 'D' && !at::equal(t.detach(), after_d.at(name))) ++differ;
+  EXPECT_EQ(differ, 0);
 }
 
 TEST_F(GanSteps, AnIterationRunsBothStepsAndEachCriticStepTakesABatch) {
@@ -97,6 +108,81 @@ TEST_F(GanSteps, SamplesHaveTheDataShapeAndDependOnlyOnTheSeed) {
   EXPECT_FALSE(at::equal(a.x, c.x));
   EXPECT_LE(a.x.abs().max().item<double>(), 1.0);  // tanh output
 }
+
+/// A GAN small enough to train by hand: G(z) = W z + b; D(x) = v . tanh(A x + c) + d.
+std::string tiny_gan(const std::string& loss) {
+  return R"gen(
+data d = moons(n: 64, noise: 0.1)
+model gan(nz: 3) {
+  generator G(z: [nz]) -> [2] {
+    return linear(z, 2)
+  }
+  discriminator D(x: [2]) -> [1] {
+    return x |> linear(4) |> tanh |> linear(1)
+  }
+  objective gan(loss: ")gen" + loss + R"gen(")
+}
+train gan on d { batch 8 }
+)gen";
+}
+
+/// The batch mean of the per-example gan loss of scores `s` [B,1] for `target`, by hand.
+at::Tensor hand_gan_loss(const std::string& loss, const at::Tensor& s, const std::string& target) {
+  bool real = target != "fake";
+  at::Tensor l;
+  if (loss == "nonsaturating") l = at::softplus(real ? -s : s);
+  if (loss == "hinge") l = target == "gen" ? -s : at::relu(real ? 1 - s : 1 + s);
+  if (loss == "lsgan") l = 0.5 * (real ? (s - 1).pow(2) : s.pow(2));
+  return l.sum(1).mean();
+}
+
+class GanIterationByHand : public ::testing::TestWithParam<std::string> {};
+
+// One iteration with sgd(lr: 0.5) against the same iteration in LibTorch: D's update from
+// the real batch and the fakes of the training stream's first draw, then G's update from
+// D's score of those same fakes, D as its update left it, back-propagated into G. A G step
+// that drew noise of its own, or scored with D before its update, gives other weights.
+TEST_P(GanIterationByHand, TheGeneratorStepDifferentiatesTheDiscriminatorStepsFakes) {
+  const std::string loss = GetParam();
+  auto c = compile(tiny_gan(loss));
+  lower::TrainingProgram p = lower_first(*c);
+  TrainConfig config;
+  config.seed = 11;
+  config.optimizer.kind = "sgd";
+  config.optimizer.lr = 0.5;
+  config.optimizer.weight_decay = 0.0;
+  Executor e(p, c->model(), config, at::kCPU);
+  ParamStore& ps = e.params();
+  const std::vector<std::pair<std::string, const char*>> names = {
+      {"G.return.linear0", "weight"}, {"G.return.linear0", "bias"}, {"D.return.linear0", "weight"},
+      {"D.return.linear0", "bias"},   {"D.return.linear1", "weight"}, {"D.return.linear1", "bias"}};
+  std::vector<at::Tensor> w;  // leaves of the weights before the iteration, in `names` order
+  for (const auto& [node, t] : names) w.push_back(P(ps, node, t).detach().clone().requires_grad_());
+  at::Tensor x = at::randn({8, 2}, cpu_gen(1));
+  e.train_iteration([&] { return Data{x, std::nullopt}; });
+
+  auto d = [](const at::Tensor& in, const std::vector<at::Tensor>& v) {
+    return at::linear(at::tanh(at::linear(in, v[0], v[1])), v[2], v[3]);
+  };
+  at::Tensor z = at::randn({8, 3}, cpu_gen(Executor::train_seed(config.seed)), at::kFloat);
+  at::Tensor fake = at::linear(z, w[0], w[1]);
+  std::vector<at::Tensor> dw(w.begin() + 2, w.end());
+  at::Tensor d_loss = hand_gan_loss(loss, d(x, dw), "real") + hand_gan_loss(loss, d(fake.detach(), dw), "fake");
+  std::vector<at::Tensor> d_grads = torch::autograd::grad({d_loss}, dw);
+  std::vector<at::Tensor> d_after;
+  for (size_t i = 0; i < dw.size(); ++i) d_after.push_back((dw[i] - 0.5 * d_grads[i]).detach());
+  at::Tensor g_loss = hand_gan_loss(loss, d(fake, d_after), "gen");
+  std::vector<at::Tensor> g_grads = torch::autograd::grad({g_loss}, {w[0], w[1]});
+
+  for (size_t i = 0; i < 2; ++i)
+    expect_close(P(ps, names[i].first, names[i].second).detach(), w[i].detach() - 0.5 * g_grads[i],
+                 names[i].first + "." + names[i].second);
+  for (size_t i = 2; i < names.size(); ++i)
+    expect_close(P(ps, names[i].first, names[i].second).detach(), d_after[i - 2],
+                 names[i].first + "." + names[i].second);
+}
+
+INSTANTIATE_TEST_SUITE_P(Losses, GanIterationByHand, ::testing::Values("nonsaturating", "hinge", "lsgan"));
 
 // (With hinge, the critic's output bias can get an exactly zero gradient: -1 + 1.)
 TEST(ConditionalGan, StepsReadTheLabelsAndTheSamplerDrawsThem) {

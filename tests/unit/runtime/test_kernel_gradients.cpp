@@ -38,7 +38,7 @@ void check_gradients(const GraphMaker& m, std::vector<at::Tensor> inputs, Option
   std::set<std::string> trainable;
   for (ir::NodeId id : m.graph.ids())
     if (ir::has_flag(m.graph.node(id).op, ir::kParams)) trainable.insert(m.graph.node(id).name);
-  CompiledGraph graph(routine, store, &trainable, /*input_grads=*/true);
+  CompiledGraph graph(routine, store, &trainable, std::set<std::string>(routine.inputs.begin(), routine.inputs.end()));
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(3);
 
   std::vector<at::Tensor> leaves;

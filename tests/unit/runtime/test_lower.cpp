@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "compiler/ir/verifier.h"
+#include "compiler/lower/step_handoff.h"
+#include "compiler/lower/verify_plan.h"
 #include "tests/unit/runtime/exec_test_util.h"
 
 namespace genc::runtime::testing {
@@ -90,8 +92,14 @@ TEST(Lower, DcganAlternatesDiscriminatorAndGeneratorSteps) {
   EXPECT_EQ(count(g.graph, Op::GanLoss), 1u);
   EXPECT_EQ(count(g.graph, Op::Detach), 0u);
   EXPECT_TRUE(has_param(d.graph, "G.") && has_param(d.graph, "D."));
-  EXPECT_TRUE(has_param(g.graph, "G.") && has_param(g.graph, "D."));
-  EXPECT_EQ(d.outputs, (std::vector<std::string>{"loss", "real", "fake"}));
+  // G runs forward once, in the D step, which hands its fakes to the G step.
+  EXPECT_TRUE(!has_param(g.graph, "G.") && has_param(g.graph, "D."));
+  EXPECT_EQ(d.outputs, (std::vector<std::string>{"loss", "real", "fake", "generated"}));
+  EXPECT_EQ(g.inputs, (std::vector<std::string>{"D.generated"}));
+  EXPECT_TRUE(lower::handed_on(p, 0, "generated"));
+  EXPECT_FALSE(lower::handed_on(p, 0, "fake"));
+  EXPECT_EQ(lower::recorded_params(p, 0).size(), p.optimizers[0].params.size() + p.optimizers[1].params.size());
+  EXPECT_EQ(lower::recorded_params(p, 1).size(), p.optimizers[1].params.size());
   ASSERT_EQ(p.optimizers.size(), 2u);
   for (const lower::OptimizerGroup& group : p.optimizers) {
     ASSERT_EQ(group.roles.size(), 1u);
@@ -114,8 +122,46 @@ TEST(Lower, WganGpAddsAGradientPenaltyAndRepeatsTheCritic) {
   EXPECT_EQ(count(d.graph, Op::GradInput), 1u);
   EXPECT_EQ(count(d.graph, Op::GradPenalty), 1u);
   EXPECT_EQ(count(d.graph, Op::RandUniform), 1u);
-  EXPECT_EQ(d.outputs.back(), "gp");
+  EXPECT_EQ(d.outputs, (std::vector<std::string>{"loss", "real", "fake", "gp", "generated"}));
   for (ir::NodeId id : d.graph.find(Op::GanLoss)) EXPECT_EQ(ir::attr_string(d.graph.node(id).attrs, "loss"), "wgan-gp");
+}
+
+// Every loss: the G step draws no noise (nor labels) of its own.
+TEST(Lower, TheGeneratorStepDrawsNothing) {
+  for (const char* loss : {"nonsaturating", "hinge", "wgan-gp", "lsgan"}) {
+    auto c = compile(conditional_gan(loss));
+    lower::TrainingProgram p = lower_first(*c);
+    const lower::Step& g = p.steps.at(1);
+    for (Op op : {Op::Randn, Op::RandUniform, Op::RandLabel, Op::Dropout}) EXPECT_EQ(count(g.graph, op), 0u) << loss;
+    EXPECT_TRUE(g.reads("D.generated")) << loss;
+  }
+}
+
+TEST(Lower, TheVerifierChecksWhatAStepIsHanded) {
+  auto c = compile(example_text("dcgan.gen"), kSmallGan);
+  lower::TrainingProgram p = lower_first(*c);
+  EXPECT_TRUE(lower::verify_plan(p).empty());
+  auto rename = [](lower::TrainingProgram q, const std::string& name) {
+    lower::Step& g = q.steps.at(1);
+    g.inputs[0] = name;
+    ir::Node& n = g.graph.node(g.graph.find(Op::Input).at(0));
+    n.attrs["name"] = ir::Attr(name);
+    return lower::verify_plan(q);
+  };
+  for (const char* bad : {"D.nothing", "G.generated", "E.generated"}) {
+    std::vector<std::string> errs = rename(p, bad);
+    ASSERT_EQ(errs.size(), 2u) << bad;  // the input, and D's generated, now no metric of f32[]
+    EXPECT_NE(errs[0].find("output 'generated' is f32[1,28,28], not one f32[] per example"), std::string::npos)
+        << errs[0];
+    EXPECT_NE(errs[1].find("G: input '" + std::string(bad) + "' names no output of an earlier step"),
+              std::string::npos) << errs[1];
+  }
+  std::vector<std::string> errs = rename(p, "D.loss");
+  ASSERT_EQ(errs.size(), 2u);
+  EXPECT_NE(errs[1].find("G: input 'D.loss' is the loss of step D"), std::string::npos) << errs[1];
+  errs = rename(p, "D.real");
+  ASSERT_EQ(errs.size(), 2u);
+  EXPECT_NE(errs[1].find("G: input 'D.real' is f32[1,28,28], but step D makes f32[]"), std::string::npos) << errs[1];
 }
 
 TEST(Lower, ConditionalGanFeedsDataLabelsAndSamplesLabels) {
@@ -158,8 +204,8 @@ TEST(Lower, PlanTextIsDeterministicAndNamesEveryPart) {
   EXPECT_EQ(a, b);
   EXPECT_NE(a.find("plan dcgan objective gan\n"), std::string::npos) << a;
   EXPECT_NE(a.find("optimizer D roles [D] params [\"D."), std::string::npos) << a;
-  EXPECT_NE(a.find("step D optimizer D repeat 1 inputs [x] outputs [loss, real, fake] {"), std::string::npos) << a;
-  EXPECT_NE(a.find("step G optimizer G repeat 1 inputs [] outputs [loss] {"), std::string::npos) << a;
+  EXPECT_NE(a.find("step D optimizer D repeat 1 inputs [x] outputs [loss, real, fake, generated] {"), std::string::npos) << a;
+  EXPECT_NE(a.find("step G optimizer G repeat 1 inputs [D.generated] outputs [loss] {"), std::string::npos) << a;
   EXPECT_NE(a.find("sampler sample results [x] {\n  init inputs [] outputs [x] {"), std::string::npos) << a;
   EXPECT_NE(a.find(" = detach %"), std::string::npos) << a;
   EXPECT_NE(a.find("gan_loss %"), std::string::npos) << a;

@@ -99,14 +99,17 @@ TEST(PlanVsEager, DcganDiscriminatorStep) {
   expect_same_grads(plan, grads_of(eager, ps, d_names));
 }
 
-TEST(PlanVsEager, DcganGeneratorStep) {
+// The G step scores the D step's fakes (its noise, seed 42; the G step's own stream, 43,
+// is not drawn from) and back-propagates through the D step's generator forward.
+TEST(PlanVsEager, DcganGeneratorStepOnTheDiscriminatorStepsFakes) {
   auto c = compile(example_text("dcgan.gen"), kSmallGan);
   lower::TrainingProgram p = lower_first(*c);
   ParamStore ps(c->model(), at::kCPU, 5);
   Tensor x = at::rand({5, 1, 28, 28}, cpu_gen(1)) * 2 - 1;
 
-  StepResult plan = run_step(p, p.steps[1], ps, x, 43);
-  Tensor z = at::randn({5, 8}, cpu_gen(43), at::kFloat);
+  StepResult d = run_step(p, p.steps[0], ps, x, 42);
+  StepResult plan = run_step(p, p.steps[1], ps, x, 43, Tensor(), &d);
+  Tensor z = at::randn({5, 8}, cpu_gen(42), at::kFloat);
   Tensor eager = at::softplus(-eager_d(ps, eager_g(ps, z, 4))).sum(1).mean();
   expect_close(plan.loss, eager, "G loss");
   std::vector<std::string> g_names = names_under(ps, "G.");

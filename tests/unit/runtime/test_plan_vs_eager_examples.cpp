@@ -55,8 +55,9 @@ TEST(PlanVsEagerExamples, MlpGanSteps) {
   EXPECT_EQ(names_under(ps, "D.").size(), 6u);
   expect_same_grads(d_step, grads_of(d_eager, ps, names_under(ps, "D.")));
 
-  StepResult g_step = run_step(p, p.steps[1], ps, x, 43);
-  Tensor g_eager = g_loss(mlp_d(ps, mlp_g(ps, at::randn({5, 8}, cpu_gen(43), at::kFloat))));
+  // The G step on the D step's fakes (its noise, seed 42).
+  StepResult g_step = run_step(p, p.steps[1], ps, x, 43, Tensor(), &d_step);
+  Tensor g_eager = g_loss(mlp_d(ps, mlp_g(ps, at::randn({5, 8}, cpu_gen(42), at::kFloat))));
   expect_close(g_step.loss, g_eager, "G loss");
   EXPECT_EQ(names_under(ps, "G.").size(), 8u);
   expect_same_grads(g_step, grads_of(g_eager, ps, names_under(ps, "G.")));
@@ -93,8 +94,9 @@ TEST(PlanVsEagerExamples, ConditionalGanStepsReadTheLabels) {
   EXPECT_EQ(names_under(ps, "D.").size(), 7u);
   expect_same_grads(d_step, grads_of(d_eager, ps, names_under(ps, "D.")));
 
-  StepResult g_step = run_step(p, p.steps[1], ps, x, 43, y);
-  Tensor g_eager = g_loss(cgan_d(ps, cgan_g(ps, at::randn({6, 8}, cpu_gen(43), at::kFloat), y), y));
+  // The G step on the D step's fakes of the same labels.
+  StepResult g_step = run_step(p, p.steps[1], ps, x, 43, y, &d_step);
+  Tensor g_eager = g_loss(cgan_d(ps, cgan_g(ps, at::randn({6, 8}, cpu_gen(42), at::kFloat), y), y));
   expect_close(g_step.loss, g_eager, "G loss");
   EXPECT_EQ(names_under(ps, "G.").size(), 7u);
   expect_same_grads(g_step, grads_of(g_eager, ps, names_under(ps, "G.")));
