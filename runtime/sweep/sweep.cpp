@@ -61,7 +61,7 @@ size_t share_plans(std::vector<Compiled>& all) {
 
 bool has_checkpoint(const std::string& dir) {
   std::optional<RunRecord> record = read_run_record(run_record_path(dir));
-  return record && latest_checkpoint(record->checkpoint_dir).has_value();
+  return record && latest_checkpoint(checkpoints_of(dir, *record)).has_value();
 }
 
 /// Trains one run: fresh from the shared compiled plan, or continuing its checkpoint.
