@@ -127,7 +127,7 @@ Executor::Executor(const lower::TrainingProgram& program, const ir::Model& model
   if (device.is_cuda() && config.cuda_graph) {
     capture_off_ = fused ? capture_blocker(program) : no_fused;
     if (capture_off_.empty()) {
-      capture_.emplace();
+      capture_.emplace(Capture{});  // clang cannot value-initialise it in place
       use_capture_stream(device);
     }
   }

@@ -25,8 +25,11 @@ std::string module_name(const std::string& part) {
 }  // namespace
 
 at::Tensor ParamModule::get(const std::string& name) const {
-  if (const at::Tensor* p = named_parameters(/*recurse=*/false).find(name)) return *p;
-  if (const at::Tensor* b = named_buffers(/*recurse=*/false).find(name)) return *b;
+  // The dicts are copies: keep them alive while reading through find()'s pointer.
+  const auto params = named_parameters(/*recurse=*/false);
+  if (const at::Tensor* p = params.find(name)) return *p;
+  const auto buffers = named_buffers(/*recurse=*/false);
+  if (const at::Tensor* b = buffers.find(name)) return *b;
   internal_error("parameter node '" + this->name() + "' has no tensor '" + name + "'");
 }
 

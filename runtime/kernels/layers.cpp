@@ -13,7 +13,8 @@ namespace {
 using ir::Op;
 
 at::Tensor optional_param(const ParamModule& m, const char* name) {
-  const at::Tensor* p = m.named_parameters(/*recurse=*/false).find(name);
+  const auto params = m.named_parameters(/*recurse=*/false);  // find() points into this copy
+  const at::Tensor* p = params.find(name);
   return p ? *p : at::Tensor();
 }
 
@@ -196,7 +197,8 @@ class AttentionKernel : public Kernel {
         out_bias_(s.params->get("out_proj_bias")) {
     if (causal_)
       mask_ = compat::causal_mask(s.input_types[0].dims[0], s.input_types.back().dims[0], at::TensorOptions(s.device));
-    if (const at::Tensor* w = s.params->named_parameters(false).find("in_proj_weight")) {
+    const auto params = s.params->named_parameters(false);  // find() points into this copy
+    if (const at::Tensor* w = params.find("in_proj_weight")) {
       in_weight_ = *w;
     } else {
       q_weight_ = s.params->get("q_proj_weight");
