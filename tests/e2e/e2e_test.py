@@ -33,7 +33,7 @@ Cases (each one ctest test, label e2e; all on the CPU with fixed seeds):
   glow    examples/glow_fashion.gen passes `genc check --verify`; shrunk (--set depth 1,
           hidden 8; 40 steps, eval every 20) it trains to a finite test bits/dim that falls
           from step 20 to 40 (bpd = nll / (784 ln 2)), and writes sample grids (`sample 16
-          every`, and `genc sample` of the checkpoint at temperature 1).
+          every`, and `genc sample` of the checkpoint at the example's temperature 0.7).
   errors  bad input (missing data file, truncated / foreign checkpoints, a loss that becomes
           NaN, a model too big for memory, an unwritable output directory, a compile error) exits 1 with one
           `genc: error:` line (diagnostics for compile errors) and leaves no output files.
