@@ -3,9 +3,9 @@
 
   ddp_test.py --genc build/tools/genc/genc --root . CASE
 
-The models are tests/e2e/ddp/vae_eval.gen (the MLP VAE of examples/vae_fashion.gen, evaluated
-on the test split every 25 steps) and tests/e2e/ddp/gan_dropout.gen (an MLP GAN without
-batchnorm, with dropout in D), 50 steps each, a log line every 5. Cases (each one ctest test):
+The models are tests/e2e/ddp/vae_eval.gen (the MLP VAE of examples/vae_fashion.gen with SGD,
+see its header, evaluated on the test split every 25 steps) and tests/e2e/ddp/gan_dropout.gen
+(an MLP GAN without batchnorm, with dropout in D), 50 steps each, a log line every 5. Cases (each one ctest test):
   vae      2 processes give the train and eval records of 1 process at the same global batch
            within 1e-5 relative, and one set of outputs (the same files as 1 process writes,
            one progress summary); --resume with another process count (1 -> 2, 2 -> 1) ends
@@ -255,7 +255,7 @@ def diverging(tmp):
     """A loss that becomes NaN: every rank sees it in the averaged metrics, rank 0 alone
     replays and reports it (the message one process gives), the other ends silently."""
     with open(model('vae_eval.gen')) as f:
-        source = f.read().replace('adam(lr: 1e-3)', 'sgd(lr: 1e3)')
+        source = f.read().replace('sgd(lr: 1e-3)', 'sgd(lr: 1e3)')
     gen = os.path.join(tmp, 'diverging.gen')
     with open(gen, 'w') as f:
         f.write(source)
