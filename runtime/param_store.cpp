@@ -25,12 +25,16 @@ std::string module_name(const std::string& part) {
 }  // namespace
 
 at::Tensor ParamModule::get(const std::string& name) const {
-  // The dicts are copies: keep them alive while reading through find()'s pointer.
-  const auto params = named_parameters(/*recurse=*/false);
-  if (const at::Tensor* p = params.find(name)) return *p;
-  const auto buffers = named_buffers(/*recurse=*/false);
+  if (at::Tensor p = find_parameter(name); p.defined()) return p;
+  const auto buffers = named_buffers(/*recurse=*/false);  // find() points into this copy
   if (const at::Tensor* b = buffers.find(name)) return *b;
   internal_error("parameter node '" + this->name() + "' has no tensor '" + name + "'");
+}
+
+at::Tensor ParamModule::find_parameter(const std::string& name) const {
+  const auto params = named_parameters(/*recurse=*/false);  // find() points into this copy
+  const at::Tensor* p = params.find(name);
+  return p ? *p : at::Tensor();
 }
 
 ParamStore::ParamStore(const ir::Model& model, torch::Device device, uint64_t seed)

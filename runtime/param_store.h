@@ -23,6 +23,8 @@ class ParamModule : public torch::nn::Module {
 
   /// The tensor registered as `name` (parameter or buffer); internal_error if absent.
   at::Tensor get(const std::string& name) const;
+  /// The parameter registered as `name`, or an undefined tensor.
+  at::Tensor find_parameter(const std::string& name) const;
 };
 
 /// Every parameter of a model. Built once from the model's role graphs: one ParamModule

@@ -12,12 +12,6 @@ namespace {
 
 using ir::Op;
 
-at::Tensor optional_param(const ParamModule& m, const char* name) {
-  const auto params = m.named_parameters(/*recurse=*/false);  // find() points into this copy
-  const at::Tensor* p = params.find(name);
-  return p ? *p : at::Tensor();
-}
-
 /// t / max(|t|, 1e-12), as F.normalize.
 at::Tensor normalize(const at::Tensor& t) { return t / t.norm().clamp_min(1e-12); }
 
@@ -54,7 +48,7 @@ class LinearKernel : public Kernel {
       : in_(s.in[0]),
         out_(s.out[0]),
         weight_(s.params->get("weight")),
-        bias_(optional_param(*s.params, "bias")),
+        bias_(s.params->find_parameter("bias")),
         act_(Activation::fused(s)) {
     if (s.attrs().boolean("spectral_norm")) sn_ = SpectralNorm(*s.params, false);
     out_shape_ = {0};
@@ -92,7 +86,7 @@ class ConvKernel : public Kernel {
         stride_(s.attrs().integer("s")),
         padding_(s.attrs().integer("p")),
         weight_(s.params->get("weight")),
-        bias_(optional_param(*s.params, "bias")),
+        bias_(s.params->find_parameter("bias")),
         act_(Activation::fused(s)) {
     if (s.attrs().boolean("spectral_norm")) sn_ = SpectralNorm(*s.params, transposed_);
   }
@@ -197,10 +191,8 @@ class AttentionKernel : public Kernel {
         out_bias_(s.params->get("out_proj_bias")) {
     if (causal_)
       mask_ = compat::causal_mask(s.input_types[0].dims[0], s.input_types.back().dims[0], at::TensorOptions(s.device));
-    const auto params = s.params->named_parameters(false);  // find() points into this copy
-    if (const at::Tensor* w = params.find("in_proj_weight")) {
-      in_weight_ = *w;
-    } else {
+    in_weight_ = s.params->find_parameter("in_proj_weight");
+    if (!in_weight_.defined()) {
       q_weight_ = s.params->get("q_proj_weight");
       k_weight_ = s.params->get("k_proj_weight");
       v_weight_ = s.params->get("v_proj_weight");

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compiler/ir/train_config.h"
 #include "runtime/errors.h"
 #include "runtime/io/atomic_file.h"
 #include "runtime/io/out_paths.h"
@@ -13,6 +14,10 @@ namespace genc::runtime {
 
 std::string checkpoints_of(const std::string& out, const RunRecord& record) {
   return under(out, record.checkpoint_dir);
+}
+
+std::string checkpoints_of(const std::string& out, const std::optional<RunRecord>& record) {
+  return record ? checkpoints_of(out, *record) : under(out, ir::TrainConfig{}.checkpoint_dir);
 }
 
 void write_run_record(const std::string& path, const RunRecord& r) {

@@ -20,6 +20,8 @@ struct RunRecord {
 
 /// The checkpoint folder of the run in `out` that `record` describes.
 std::string checkpoints_of(const std::string& out, const RunRecord& record);
+/// The same where the run may have no run.json: then the train block's default folder.
+std::string checkpoints_of(const std::string& out, const std::optional<RunRecord>& record);
 
 /// Writes `record` to `path` (OUT/run.json) atomically. Throws RuntimeUserError if it
 /// cannot be written.

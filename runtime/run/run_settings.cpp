@@ -26,7 +26,7 @@ std::optional<RunPlan> plan_resume(pipeline::Compilation& c, const RunRequest& r
     throw RuntimeUserError("--resume continues with the --set values the run started with; it takes no --set");
   RunPlan p;
   p.record = read_run_record(run_record_path(r.resume));
-  std::string dir = p.record ? checkpoints_of(r.resume, *p.record) : under(r.resume, TrainConfig{}.checkpoint_dir);
+  std::string dir = checkpoints_of(r.resume, p.record);
   p.resume_from = latest_checkpoint(dir);
   if (!p.resume_from) throw RuntimeUserError("no checkpoint in '" + dir + "' to resume from");
   CheckpointMeta meta = read_checkpoint_meta(*p.resume_from);

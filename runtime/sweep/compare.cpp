@@ -45,8 +45,7 @@ RunFolder read_run_folder(const std::string& dir, const std::string& name, const
   f.run.status = status;
   f.run.metrics = report::read_metrics(metrics);
   if (record) f.run.seed = record->seed;
-  const std::string checkpoints = record ? checkpoints_of(dir, *record) : (fs::path(dir) / "checkpoints").string();
-  if (std::optional<std::string> latest = latest_checkpoint(checkpoints)) f.meta = read_checkpoint_meta(*latest);
+  if (std::optional<std::string> latest = latest_checkpoint(checkpoints_of(dir, record))) f.meta = read_checkpoint_meta(*latest);
   return f;
 }
 
