@@ -21,8 +21,8 @@ uint32_t le32(const std::string& s, size_t at) { return le16(s, at) | le16(s, at
 /// Why the zip archive `bytes` is damaged, or "" when every entry of its central directory
 /// has a local header of the same name and, when stored, data of the recorded CRC-32. LibTorch's
 /// reader checks none of this, and some damaged archives crash it (fuzz_checkpoint found a
-/// segmentation fault in its TorchScript parser), so genc checks first. Entries in ZIP64
-/// form (sizes of 4 GiB and more) are left to LibTorch.
+/// segmentation fault in its TorchScript parser), so genc checks first. A directory or entries
+/// in ZIP64 form (4 GiB and more) are left to LibTorch when the file is that large.
 std::string zip_damage(const std::string& bytes) {
   const size_t eocd_size = 22;
   if (bytes.size() < eocd_size) return "too short";
@@ -35,7 +35,11 @@ std::string zip_damage(const std::string& bytes) {
   if (eocd == std::string::npos) return "no zip directory";
   size_t entries = le16(bytes, eocd + 10);
   size_t at = le32(bytes, eocd + 16);
-  if (at == 0xFFFFFFFF) return "";  // ZIP64
+  if (at == 0xFFFFFFFF) {
+    // ZIP64: only an archive of 4 GiB or more needs it; in a smaller file the offset is damage.
+    if (bytes.size() < 0xFFFFFFFFull) return "a damaged zip directory";
+    return "";
+  }
   for (size_t i = 0; i < entries; ++i) {
     if (at + 46 > bytes.size() || le32(bytes, at) != 0x02014b50) return "a damaged zip directory";
     uint32_t crc = le32(bytes, at + 16), size = le32(bytes, at + 20), stored = le32(bytes, at + 24);

@@ -1,15 +1,19 @@
 // Trainer tests: metrics.jsonl, evaluation, sample grids, checkpoints and exact resumption
-// (the losses after resuming equal an uninterrupted run on the CPU), and the stop on a
-// non-finite loss.
+// (the losses after resuming equal an uninterrupted run on the CPU), damaged checkpoints
+// refused by the reader, and the stop on a non-finite loss.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <torch/serialize.h>
+
+#include "runtime/checkpoint.h"
 #include "runtime/errors.h"
 #include "runtime/trainer.h"
 #include "tests/unit/runtime/exec_test_util.h"
@@ -150,6 +154,84 @@ INSTANTIATE_TEST_SUITE_P(VaeAndGan, Resume, ::testing::Values(kToyVae, kToyGan),
 
 // Batches gathered by the prefetch thread (the path of data too large for a GPU) are the
 // resident batcher's: the same losses, also after resuming from the middle checkpoint.
+/// The message read_checkpoint_meta(path) throws, or "" when it reads the file.
+std::string checkpoint_refusal(const std::string& path) {
+  try {
+    (void)read_checkpoint_meta(path);
+  } catch (const RuntimeUserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+uint32_t read_le32(const std::string& s, size_t at) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(s[at + i]);
+  return v;
+}
+void write_le32(std::string& s, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) s[at + i] = static_cast<char>(v >> (8 * i) & 0xFF);
+}
+
+// The reading side of a checkpoint (the code the checkpoint fuzzer drives): a real checkpoint
+// reads back, and each kind of damage its zip check knows is refused with the path and the
+// reason, before LibTorch's reader sees the file.
+TEST(CheckpointRead, ReadsARealCheckpointAndRefusesDamagedOnes) {
+  TempDir dir;
+  ToyRun run(kToyVae);
+  run.trainer(dir.path())->run();
+  const std::string good = checkpoint_path(dir.file("checkpoints"), 12);
+  CheckpointMeta meta = read_checkpoint_meta(good);
+  EXPECT_EQ(meta.model, "vae");
+  EXPECT_EQ(meta.step, 12);
+  EXPECT_EQ(meta.source_path, "toy.gen");
+  torch::serialize::InputArchive archive;
+  open_checkpoint(good, archive);
+  RunState state = read_run_state(good, archive);
+  EXPECT_EQ(state.batcher.epoch, meta.epoch);
+  EXPECT_EQ(state.batcher.epoch * 10 + state.batcher.batch, 12);  // 320 examples in batches of 32
+
+  const std::string bytes = read_all(good);
+  const size_t eocd = bytes.rfind(std::string("PK\x05\x06", 4));
+  ASSERT_NE(eocd, std::string::npos);
+  const size_t directory = read_le32(bytes, eocd + 16);
+  // The first entry of the directory that holds data, and where its data starts, as the zip
+  // format lays them out (LibTorch stores every entry; the first are often empty).
+  auto le16 = [&](size_t at) { return read_le32(bytes, at) & 0xFFFF; };
+  size_t entry = directory;
+  while (entry + 46 < eocd && read_le32(bytes, entry + 20) == 0) entry += 46 + le16(entry + 28) + le16(entry + 30) + le16(entry + 32);
+  ASSERT_LT(entry + 46, eocd);
+  const std::string entry_name = bytes.substr(entry + 46, le16(entry + 28));
+  const size_t local = read_le32(bytes, entry + 42);
+  const size_t first_data = local + 30 + le16(local + 26) + le16(local + 28);
+
+  std::map<std::string, std::pair<std::string, std::string>> damaged;  // name -> bytes, reason
+  damaged["truncated"] = {bytes.substr(0, bytes.size() / 2), "no zip directory"};
+  std::string zip64 = bytes;
+  write_le32(zip64, eocd + 16, 0xFFFFFFFF);
+  damaged["zip64_offset"] = {zip64, "a damaged zip directory"};
+  std::string more_entries = bytes;
+  more_entries[eocd + 10] = static_cast<char>(static_cast<uint8_t>(more_entries[eocd + 10]) + 1);
+  damaged["more_entries"] = {more_entries, "a damaged zip directory"};
+  std::string moved = bytes;
+  write_le32(moved, entry + 42, static_cast<uint32_t>(bytes.size() + 100));
+  damaged["moved_entry"] = {moved, "a damaged entry '" + entry_name + "'"};
+  std::string flipped = bytes;
+  flipped[first_data] = static_cast<char>(flipped[first_data] ^ 0x5A);
+  damaged["flipped_byte"] = {flipped, "a damaged entry '" + entry_name + "' (CRC mismatch)"};
+  for (const auto& [name, damage] : damaged) {
+    std::string path = dir.write(name + ".pt", damage.first);
+    std::string why = checkpoint_refusal(path);
+    EXPECT_NE(why.find(path), std::string::npos) << name << ": " << why;
+    EXPECT_NE(why.find("not a genc checkpoint (" + damage.second), std::string::npos) << name << ": " << why;
+  }
+
+  const std::string foreign = dir.file("foreign.pt");
+  torch::save(at::ones({3}), foreign);
+  EXPECT_NE(checkpoint_refusal(foreign).find("not a genc checkpoint"), std::string::npos);
+  EXPECT_NE(checkpoint_refusal(dir.file("missing.pt")).find("no such file"), std::string::npos);
+}
+
 TEST(Trainer, PrefetchedBatchesTrainAndResumeLikeResidentOnes) {
   TempDir resident_dir, prefetch_dir, resumed_dir;
   ToyRun resident(kToyVae), prefetched(kToyVae), resumed(kToyVae);
