@@ -216,6 +216,9 @@ TEST(CheckpointRead, ReadsARealCheckpointAndRefusesDamagedOnes) {
   std::string moved = bytes;
   write_le32(moved, entry + 42, static_cast<uint32_t>(bytes.size() + 100));
   damaged["moved_entry"] = {moved, "a damaged entry '" + entry_name + "'"};
+  std::string zip64_size = bytes;  // LibTorch allocated 4 GiB for it (fuzz_checkpoint)
+  write_le32(zip64_size, entry + 20, 0xFFFFFFFF);
+  damaged["zip64_size"] = {zip64_size, "a damaged entry '" + entry_name + "'"};
   std::string flipped = bytes;
   flipped[first_data] = static_cast<char>(flipped[first_data] ^ 0x5A);
   damaged["flipped_byte"] = {flipped, "a damaged entry '" + entry_name + "' (CRC mismatch)"};
