@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "runtime/errors.h"
 
@@ -18,8 +19,34 @@ uint32_t le16(const std::string& s, size_t at) {
 }
 uint32_t le32(const std::string& s, size_t at) { return le16(s, at) | le16(s, at + 2) << 16; }
 
+/// The CRC-32 of the raw deflate stream `data[0, size)` inflated, or nullopt when it is not a
+/// whole stream of exactly `expected` bytes. Inflates through a fixed buffer, so that a forged
+/// size allocates nothing.
+std::optional<uLong> inflated_crc(const char* data, uint32_t size, uint32_t expected) {
+  z_stream z{};
+  if (inflateInit2(&z, -MAX_WBITS) != Z_OK) return std::nullopt;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
+  z.avail_in = size;
+  uLong sum = crc32(0L, Z_NULL, 0), total = 0;
+  Bytef chunk[1 << 14];
+  int status = Z_OK;
+  while (status == Z_OK) {
+    z.next_out = chunk;
+    z.avail_out = sizeof chunk;
+    status = inflate(&z, Z_NO_FLUSH);
+    uInt produced = static_cast<uInt>(sizeof chunk - z.avail_out);
+    sum = crc32(sum, chunk, produced);
+    total += produced;
+    if (total > expected) break;
+  }
+  inflateEnd(&z);
+  if (status != Z_STREAM_END || total != expected) return std::nullopt;
+  return sum;
+}
+
 /// Why the zip archive `bytes` is damaged, or "" when every entry of its central directory
-/// has a local header of the same name and, when stored, data of the recorded CRC-32. LibTorch's
+/// has a local header of the same name and data (stored, or deflated: LibTorch's code/
+/// files) of the recorded size and CRC-32. LibTorch's
 /// reader checks none of this, and some damaged archives crash it (fuzz_checkpoint found a
 /// segmentation fault in its TorchScript parser), so genc checks first. A directory or entries
 /// in ZIP64 form (4 GiB and more) are left to LibTorch when the file is that large.
@@ -44,7 +71,7 @@ std::string zip_damage(const std::string& bytes) {
     if (at + 46 > bytes.size() || le32(bytes, at) != 0x02014b50) return "a damaged zip directory";
     uint32_t crc = le32(bytes, at + 16), size = le32(bytes, at + 20), stored = le32(bytes, at + 24);
     size_t name_len = le16(bytes, at + 28), extra_len = le16(bytes, at + 30), comment_len = le16(bytes, at + 32);
-    uint32_t method = le16(bytes, at + 10);
+    uint32_t flags = le16(bytes, at + 8), method = le16(bytes, at + 10);
     size_t local = le32(bytes, at + 42);
     if (at + 46 + name_len > bytes.size()) return "a damaged zip directory";
     std::string name = bytes.substr(at + 46, name_len);
@@ -59,9 +86,12 @@ std::string zip_damage(const std::string& bytes) {
     size_t data = local + 30 + local_name_len + local_extra_len;
     if (bytes.compare(local + 30, local_name_len, name) != 0 || data + size > bytes.size())
       return "a damaged entry '" + name + "'";
-    if (method != 0) continue;  // deflated (LibTorch's code/ files): its CRC is LibTorch's to check
-    uLong sum = crc32(0L, reinterpret_cast<const Bytef*>(bytes.data() + data), static_cast<uInt>(size));
-    if (sum != crc) return "a damaged entry '" + name + "' (CRC mismatch)";
+    // Encrypted (bit 0), patched (5) or strongly encrypted (6) entries are none of LibTorch's.
+    if ((flags & 0x61) != 0 || (method != 0 && method != 8)) return "a damaged entry '" + name + "'";
+    std::optional<uLong> sum = method == 0 ? crc32(0L, reinterpret_cast<const Bytef*>(bytes.data() + data), size)
+                                           : inflated_crc(bytes.data() + data, size, stored);
+    if (!sum) return "a damaged entry '" + name + "' (bad deflate data)";
+    if (*sum != crc) return "a damaged entry '" + name + "' (CRC mismatch)";
   }
   return "";
 }

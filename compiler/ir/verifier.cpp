@@ -12,8 +12,9 @@
 //      (skipped for nodes that failed 1, 3 or 4: their shape function would misread them).
 // Per role function: exactly one Output node, whose operand has the result type; Input
 // nodes and params correspond one to one by `index`, with equal types (and names, when
-// the Input has one). Per program: train blocks name a model and a dataset, and every
-// model and train setting fits the option table (check_settings, option_table.h).
+// the Input has one); a coupling's net reads its own x only (check_coupling_nets). Per
+// program: train blocks name a model and a dataset, and every model and train setting fits
+// the option table (check_settings, option_table.h).
 #include "compiler/ir/verifier.h"
 
 #include <fmt/args.h>
@@ -181,6 +182,30 @@ void check_types(const Graph& g, const std::vector<NodeId>& order,
   }
 }
 
+/// Per coupling (affine or additive): its net, operand 1, is computed from its own x,
+/// operand 0, and nothing upstream of it, else the inverse cannot rebuild the net from y.
+/// Walks back from the net, stopping at x; reaching an Input node is the error.
+void check_coupling_nets(const Graph& g, std::vector<std::string>& errs) {
+  for (NodeId id : g.ids()) {
+    const Node& n = g.node(id);
+    if ((n.op != Op::AffineCoupling && n.op != Op::AdditiveCoupling) || n.inputs.size() != 2) continue;
+    std::set<NodeId> seen;
+    std::vector<ValueRef> todo{n.inputs[1]};
+    while (!todo.empty()) {
+      ValueRef v = todo.back();
+      todo.pop_back();
+      if (v == n.inputs[0] || !operand_valid(g, v) || !seen.insert(v.node).second) continue;
+      const Node& m = g.node(v.node);
+      if (m.op == Op::Input) {
+        errs.push_back(fmt::format("{}: its net (operand 1) reads %{} other than through its x (operand 0)",
+                                   who(n), m.id));
+        break;
+      }
+      todo.insert(todo.end(), m.inputs.begin(), m.inputs.end());
+    }
+  }
+}
+
 void check_function(const Function& f, std::vector<std::string>& errs) {
   const Graph& g = f.graph;
   std::map<int64_t, NodeId> by_index;
@@ -254,6 +279,7 @@ std::vector<std::string> verify(const Program& program) {
     for (const Function& f : m.roles) {
       std::vector<std::string> local = verify(f.graph);
       check_function(f, local);
+      check_coupling_nets(f.graph, local);
       for (const std::string& e : local)
         errs.push_back(fmt::format("model {}, {} {}: {}", m.name, f.role, f.name, e));
     }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -195,15 +196,23 @@ TEST(CheckpointRead, ReadsARealCheckpointAndRefusesDamagedOnes) {
   const size_t eocd = bytes.rfind(std::string("PK\x05\x06", 4));
   ASSERT_NE(eocd, std::string::npos);
   const size_t directory = read_le32(bytes, eocd + 16);
-  // The first entry of the directory that holds data, and where its data starts, as the zip
-  // format lays them out (LibTorch stores every entry; the first are often empty).
+  // An entry of the directory and where its data starts, as the zip format lays them out.
+  struct Entry {
+    size_t at, data;
+    std::string name;
+  };
   auto le16 = [&](size_t at) { return read_le32(bytes, at) & 0xFFFF; };
-  size_t entry = directory;
-  while (entry + 46 < eocd && read_le32(bytes, entry + 20) == 0) entry += 46 + le16(entry + 28) + le16(entry + 30) + le16(entry + 32);
-  ASSERT_LT(entry + 46, eocd);
-  const std::string entry_name = bytes.substr(entry + 46, le16(entry + 28));
-  const size_t local = read_le32(bytes, entry + 42);
-  const size_t first_data = local + 30 + le16(local + 26) + le16(local + 28);
+  auto first_entry = [&](auto wanted) -> std::optional<Entry> {
+    for (size_t at = directory; at + 46 < eocd; at += 46 + le16(at + 28) + le16(at + 30) + le16(at + 32)) {
+      size_t local = read_le32(bytes, at + 42);
+      if (wanted(at)) return Entry{at, local + 30 + le16(local + 26) + le16(local + 28), bytes.substr(at + 46, le16(at + 28))};
+    }
+    return std::nullopt;
+  };
+  // LibTorch stores the tensors (the first are often empty) and deflates its code/ files.
+  const std::optional<Entry> stored = first_entry([&](size_t at) { return le16(at + 10) == 0 && read_le32(bytes, at + 20) > 0; });
+  const std::optional<Entry> deflated = first_entry([&](size_t at) { return le16(at + 10) == 8; });
+  ASSERT_TRUE(stored && deflated);
 
   std::map<std::string, std::pair<std::string, std::string>> damaged;  // name -> bytes, reason
   damaged["truncated"] = {bytes.substr(0, bytes.size() / 2), "no zip directory"};
@@ -214,14 +223,20 @@ TEST(CheckpointRead, ReadsARealCheckpointAndRefusesDamagedOnes) {
   more_entries[eocd + 10] = static_cast<char>(static_cast<uint8_t>(more_entries[eocd + 10]) + 1);
   damaged["more_entries"] = {more_entries, "a damaged zip directory"};
   std::string moved = bytes;
-  write_le32(moved, entry + 42, static_cast<uint32_t>(bytes.size() + 100));
-  damaged["moved_entry"] = {moved, "a damaged entry '" + entry_name + "'"};
+  write_le32(moved, stored->at + 42, static_cast<uint32_t>(bytes.size() + 100));
+  damaged["moved_entry"] = {moved, "a damaged entry '" + stored->name + "'"};
   std::string zip64_size = bytes;  // LibTorch allocated 4 GiB for it (fuzz_checkpoint)
-  write_le32(zip64_size, entry + 20, 0xFFFFFFFF);
-  damaged["zip64_size"] = {zip64_size, "a damaged entry '" + entry_name + "'"};
+  write_le32(zip64_size, stored->at + 20, 0xFFFFFFFF);
+  damaged["zip64_size"] = {zip64_size, "a damaged entry '" + stored->name + "'"};
+  std::string patched = bytes;  // the "patched data" flag
+  patched[stored->at + 8] = static_cast<char>(patched[stored->at + 8] | 0x20);
+  damaged["patched_flag"] = {patched, "a damaged entry '" + stored->name + "'"};
   std::string flipped = bytes;
-  flipped[first_data] = static_cast<char>(flipped[first_data] ^ 0x5A);
-  damaged["flipped_byte"] = {flipped, "a damaged entry '" + entry_name + "' (CRC mismatch)"};
+  flipped[stored->data] = static_cast<char>(flipped[stored->data] ^ 0x5A);
+  damaged["flipped_byte"] = {flipped, "a damaged entry '" + stored->name + "' (CRC mismatch)"};
+  std::string flipped_code = bytes;  // LibTorch's TorchScript parser segfaulted on one (fuzz_checkpoint)
+  flipped_code[deflated->data + 2] = static_cast<char>(flipped_code[deflated->data + 2] ^ 0x5A);
+  damaged["flipped_code"] = {flipped_code, "a damaged entry '" + deflated->name + "' ("};
   for (const auto& [name, damage] : damaged) {
     std::string path = dir.write(name + ".pt", damage.first);
     std::string why = checkpoint_refusal(path);
